@@ -1,0 +1,75 @@
+#include "args.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+
+namespace cli {
+
+Args::Args(int argc, char** argv, std::set<std::string> value_flags, std::set<std::string> switches) {
+  bool only_positional = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (only_positional || a.size() < 3 || a.compare(0, 2, "--") != 0) {
+      if (a == "--") {
+        only_positional = true;
+        continue;
+      }
+      positional_.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::optional<std::string> value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (switches.count(name)) {
+      if (value) throw UsageError("--" + name + " takes no value");
+      values_[name].push_back("1");
+    } else if (value_flags.count(name)) {
+      if (!value) {
+        if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+        value = argv[++i];
+      }
+      values_[name].push_back(*value);
+    } else {
+      throw UsageError("unknown option --" + name);
+    }
+  }
+}
+
+std::optional<std::string> Args::get(const std::string& flag) const {
+  auto it = values_.find(flag);
+  if (it == values_.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> Args::all(const std::string& flag) const {
+  auto it = values_.find(flag);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+bool Args::has(const std::string& flag) const { return values_.count(flag) != 0; }
+
+std::string Args::positional_at(std::size_t i, const char* what) const {
+  if (i >= positional_.size()) throw UsageError(std::string("missing ") + what);
+  return positional_[i];
+}
+
+long long Args::get_int(const std::string& flag, long long dflt) const {
+  auto v = get(flag);
+  if (!v) return dflt;
+  errno = 0;
+  char* end = nullptr;
+  long long n = std::strtoll(v->c_str(), &end, 10);
+  if (errno != 0 || end == v->c_str() || *end != '\0') {
+    throw UsageError("--" + flag + " needs an integer");
+  }
+  return n;
+}
+
+void fail(const std::string& message) { std::cerr << "instant: " << message << "\n"; }
+
+}  // namespace cli

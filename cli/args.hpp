@@ -1,0 +1,38 @@
+// A small argument parser shared by the subcommands: positionals, --flag VALUE,
+// --flag=VALUE, boolean --switch, repeatable flags.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Args {
+ public:
+  // value_flags take a value; switches do not. Anything else is a usage error.
+  Args(int argc, char** argv, std::set<std::string> value_flags, std::set<std::string> switches);
+
+  const std::vector<std::string>& positional() const { return positional_; }
+  std::optional<std::string> get(const std::string& flag) const;  // last occurrence
+  std::vector<std::string> all(const std::string& flag) const;
+  bool has(const std::string& flag) const;
+  std::string positional_at(std::size_t i, const char* what) const;  // UsageError if absent
+  long long get_int(const std::string& flag, long long dflt) const;
+
+ private:
+  std::vector<std::string> positional_;
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+// Prints "instant: <message>" on stderr.
+void fail(const std::string& message);
+
+}  // namespace cli

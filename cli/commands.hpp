@@ -1,0 +1,11 @@
+// The subcommands of the `instant` tool. Each takes the arguments after its
+// name and returns the process exit status (0 ok, 1 failed, 2 usage).
+#pragma once
+
+namespace cli {
+
+int cmd_publish(int argc, char** argv);
+int cmd_history(int argc, char** argv);
+int cmd_info(int argc, char** argv);
+
+}  // namespace cli

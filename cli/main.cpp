@@ -1,0 +1,66 @@
+// instant - command-line front end to the instant library. Reads the same
+// environment as instant::Config::from_env(): CENTRIFUGO_URL or
+// CENTRIFUGO_HOST/CENTRIFUGO_PORT, CENTRIFUGO_API_KEY, CENTRIFUGO_HMAC_KEY, SITE_NAME.
+#include "args.hpp"
+#include "commands.hpp"
+
+#include <instant/error.hpp>
+#include <instant/version.h>
+
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* usage;
+  int (*run)(int, char**);
+};
+
+const Command kCommands[] = {
+    {"publish", "publish CHANNEL [MESSAGE] [--data JSON] [--event-class X] [--bucket X] [--site X] [--string-envelope]",
+     cli::cmd_publish},
+    {"history", "history CHANNEL [--limit N] [--reverse]", cli::cmd_history},
+    {"info", "info", cli::cmd_info},
+};
+
+int usage(std::ostream& os) {
+  os << "usage: instant <command> [options]\n\ncommands:\n";
+  for (const auto& c : kCommands) os << "  instant " << c.usage << "\n";
+  os << "\nenvironment: CENTRIFUGO_URL (or CENTRIFUGO_HOST, CENTRIFUGO_PORT), "
+        "CENTRIFUGO_API_KEY, CENTRIFUGO_HMAC_KEY, SITE_NAME\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(std::cerr);
+  const char* name = argv[1];
+  if (!std::strcmp(name, "--help") || !std::strcmp(name, "-h") || !std::strcmp(name, "help")) {
+    usage(std::cout);
+    return 0;
+  }
+  if (!std::strcmp(name, "--version") || !std::strcmp(name, "version")) {
+    std::cout << "instant " << INSTANT_VERSION_STRING << "\n";
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (std::strcmp(c.name, name) != 0) continue;
+    try {
+      return c.run(argc - 2, argv + 2);
+    } catch (const cli::UsageError& e) {
+      cli::fail(std::string(e.what()) + "\nusage: instant " + c.usage);
+      return 2;
+    } catch (const instant::Error& e) {
+      cli::fail(std::string(instant::describe(e.kind())) + ": " + e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      cli::fail(e.what());
+      return 1;
+    }
+  }
+  cli::fail(std::string("unknown command '") + name + "'");
+  return usage(std::cerr);
+}

@@ -1,0 +1,18 @@
+/* instant version macros. C-compatible; safe to include from C and C++. */
+#ifndef INSTANT_VERSION_H
+#define INSTANT_VERSION_H
+
+#define INSTANT_VERSION_MAJOR 0
+#define INSTANT_VERSION_MINOR 1
+#define INSTANT_VERSION_PATCH 0
+#define INSTANT_VERSION_STRING "0.1.0"
+
+/* ABI major: the SOVERSION of libinstant and libinstant_c. Bumped only on an
+ * incompatible ABI change (see docs/abi.md). */
+#define INSTANT_ABI_VERSION 0
+
+/* One integer for comparisons: MAJOR*10000 + MINOR*100 + PATCH. */
+#define INSTANT_VERSION_NUMBER \
+  (INSTANT_VERSION_MAJOR * 10000 + INSTANT_VERSION_MINOR * 100 + INSTANT_VERSION_PATCH)
+
+#endif /* INSTANT_VERSION_H */
