@@ -23,7 +23,7 @@ function(instant_use_rapidjson target)
   # SYSTEM: RapidJSON's own warnings are not ours to fix.
   target_include_directories(${target} SYSTEM PRIVATE ${INSTANT_RAPIDJSON_INCLUDE_DIR})
   target_compile_definitions(${target} PRIVATE
-    RAPIDJSON_HAS_STDSTRING=1 RAPIDJSON_NOMEMBERITERATORCLASS=1)
+    RAPIDJSON_HAS_STDSTRING=1)
 endfunction()
 
 find_package(Threads REQUIRED)

@@ -24,7 +24,7 @@ namespace instant_test {
 
 std::string centrifugo_bin() {
   const char* env = std::getenv("INSTANT_CENTRIFUGO_BIN");
-  std::string path = env && *env ? env : "";
+  std::string path = env && *env ? env : INSTANT_CENTRIFUGO_DEFAULT;
   if (path.empty() || access(path.c_str(), X_OK) != 0) {
     throw std::runtime_error(
         "Centrifugo binary not found (INSTANT_CENTRIFUGO_BIN='" + path +
@@ -88,10 +88,10 @@ int run_command(const std::string& cmd, std::string* output) {
 
 static std::string default_channel_section() {
   return R"({
-    "without_namespace": {"history_size": 100, "history_ttl": "300s", "presence": true,
+    "without_namespace": {"history_size": 1000, "history_ttl": "300s", "presence": true,
                           "allow_subscribe_for_client": true},
     "namespaces": [
-      {"name": "chat", "history_size": 100, "history_ttl": "300s", "presence": true,
+      {"name": "chat", "history_size": 1000, "history_ttl": "300s", "presence": true,
        "allow_subscribe_for_client": true, "allow_user_limited_channels": true},
       {"name": "nohistory"}
     ]})";
@@ -184,6 +184,114 @@ Centrifugo::~Centrifugo() {
 Centrifugo& shared_server() {
   static Centrifugo server;
   return server;
+}
+
+}  // namespace instant_test
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <poll.h>
+
+namespace instant_test {
+
+Child::Child(const std::vector<std::string>& argv) {
+  int in[2], out[2];
+  if (::pipe(in) != 0 || ::pipe(out) != 0) throw std::runtime_error("pipe failed");
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::close(in[1]);
+    ::close(out[0]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  in_ = in[1];
+  out_ = out[0];
+}
+
+Child::~Child() {
+  close_stdin();
+  if (out_ >= 0) ::close(out_);
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int st;
+    ::waitpid(pid_, &st, 0);
+  }
+}
+
+void Child::close_stdin() {
+  if (in_ >= 0) ::close(in_);
+  in_ = -1;
+}
+
+std::string Child::read_line(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto nl = buf_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = buf_.substr(0, nl);
+      buf_.erase(0, nl + 1);
+      return line;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "";
+    pollfd p{out_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return "";
+    char tmp[4096];
+    ssize_t n = ::read(out_, tmp, sizeof tmp);
+    if (n <= 0) return "";
+    buf_.append(tmp, static_cast<size_t>(n));
+  }
+}
+
+std::string Child::wait_for(const std::string& needle, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "";
+    std::string line = read_line(static_cast<int>(left.count()));
+    if (line.empty()) return "";
+    if (line.find(needle) != std::string::npos) return line;
+  }
+}
+
+static std::string b64url(const unsigned char* p, size_t n) {
+  std::string out(4 * ((n + 2) / 3) + 1, '\0');
+  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(&out[0]), p, static_cast<int>(n));
+  out.resize(static_cast<size_t>(len));
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (auto& c : out) {
+    if (c == '+') c = '-';
+    else if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::string hs256_jwt(const std::string& claims_json, const std::string& key) {
+  std::string header = R"({"alg":"HS256","typ":"JWT"})";
+  std::string input = b64url(reinterpret_cast<const unsigned char*>(header.data()), header.size()) + "." +
+                      b64url(reinterpret_cast<const unsigned char*>(claims_json.data()), claims_json.size());
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len);
+  return input + "." + b64url(mac, mac_len);
+}
+
+std::vector<std::string> live_client_argv(const std::string& ws_url, const std::string& token,
+                                          const std::vector<std::string>& subs) {
+  std::vector<std::string> argv = {"node", std::string(INSTANT_SOURCE_DIR) + "/tests/js/live_client.mjs",
+                                   ws_url, token};
+  argv.insert(argv.end(), subs.begin(), subs.end());
+  return argv;
 }
 
 }  // namespace instant_test

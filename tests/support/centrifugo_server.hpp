@@ -5,6 +5,7 @@
 
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace instant_test {
 
@@ -55,5 +56,37 @@ int run_command(const std::string& cmd, std::string* output);
 
 // GET http://127.0.0.1:port/path; returns the HTTP status (0 when refused).
 int http_get_status(int port, const std::string& path);
+
+}  // namespace instant_test
+
+namespace instant_test {
+
+// A child process with stdin/stdout pipes (for real clients like
+// tests/js/live_client.mjs). Killed on destruction.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  // Next stdout line, or "" at EOF / after timeout_ms without a full line.
+  std::string read_line(int timeout_ms = 10000);
+  // Reads lines until one contains `needle`; returns it ("" on timeout/EOF).
+  std::string wait_for(const std::string& needle, int timeout_ms = 10000);
+  void close_stdin();
+
+ private:
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1;
+  std::string buf_;
+};
+
+// An HS256 JWT over `claims_json`, signed with `key` (test-side oracle,
+// independent of instant's token module).
+std::string hs256_jwt(const std::string& claims_json, const std::string& key);
+
+// Path of tests/js/live_client.mjs and the node binary.
+std::vector<std::string> live_client_argv(const std::string& ws_url, const std::string& token,
+                                          const std::vector<std::string>& subs = {});
 
 }  // namespace instant_test

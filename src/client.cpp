@@ -1,0 +1,881 @@
+#include <instant/client.hpp>
+
+#include "detail/json.hpp"
+#include "detail/transport.hpp"
+
+#include <utility>
+
+namespace instant {
+
+using detail::JsonWriter;
+using detail::write_key;
+using detail::write_raw;
+using detail::write_string;
+
+bool BroadcastResult::all_ok() const noexcept {
+  for (const auto& r : responses) {
+    if (!r.status.ok()) return false;
+  }
+  return true;
+}
+
+bool BatchResult::all_ok() const noexcept {
+  for (const auto& r : replies) {
+    if (!r.status.ok()) return false;
+  }
+  return true;
+}
+
+Batch& Batch::publish(PublishRequest r) {
+  Command c;
+  c.method = "publish";
+  c.publish = std::move(r);
+  commands_.push_back(std::move(c));
+  return *this;
+}
+
+Batch& Batch::broadcast(BroadcastRequest r) {
+  Command c;
+  c.method = "broadcast";
+  c.broadcast = std::move(r);
+  commands_.push_back(std::move(c));
+  return *this;
+}
+
+Batch& Batch::command(std::string method, std::string params_json) {
+  Command c;
+  c.method = std::move(method);
+  c.params = std::move(params_json);
+  commands_.push_back(std::move(c));
+  return *this;
+}
+
+namespace {
+
+constexpr std::size_t kMaxChannel = 255;
+
+Status check_channel(std::string_view channel, const char* what = "channel") {
+  if (channel.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
+  if (channel.size() > kMaxChannel) {
+    return Status(errc::invalid_channel, std::string("'") + what + "' is longer than 255 bytes");
+  }
+  Status st = detail::validate_utf8(channel, what);
+  if (!st.ok()) return st;
+  for (char c : channel) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Status(errc::invalid_channel, std::string("'") + what + "' contains a control character");
+    }
+  }
+  return {};
+}
+
+Status check_required(std::string_view v, const char* what) {
+  if (v.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
+  return detail::validate_utf8(v, what);
+}
+
+Status check_optional_json(std::string_view v, const char* what) {
+  if (v.empty()) return {};
+  return detail::validate_json(v, what);
+}
+
+// Checks data/b64data/options of a publish or broadcast.
+Status check_payload(std::string_view data, std::string_view b64data, const PublishOptions& o) {
+  if (data.empty() && b64data.empty()) {
+    return Status(errc::invalid_argument, "invalid argument: 'data' is empty (Centrifugo refuses empty data)");
+  }
+  if (!data.empty() && !b64data.empty()) {
+    return Status(errc::invalid_argument, "invalid argument: give 'data' or 'b64data', not both");
+  }
+  if (!data.empty()) {
+    Status st = detail::validate_json(data, "data");
+    if (!st.ok()) return st;
+  }
+  if (!b64data.empty()) {
+    for (char c : b64data) {
+      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '+' || c == '/' || c == '=';
+      if (!ok) return Status(errc::invalid_argument, "invalid argument: 'b64data' is not base64");
+    }
+  }
+  for (const auto& t : o.tags) {
+    Status st = detail::validate_utf8(t.first, "tags");
+    if (st.ok()) st = detail::validate_utf8(t.second, "tags");
+    if (!st.ok()) return st;
+  }
+  Status st = detail::validate_utf8(o.idempotency_key, "idempotency_key");
+  if (st.ok()) st = detail::validate_utf8(o.version_epoch, "version_epoch");
+  return st;
+}
+
+void write_payload(JsonWriter& w, std::string_view data, std::string_view b64data, const PublishOptions& o) {
+  if (!data.empty()) {
+    write_key(w, "data");
+    write_raw(w, data);
+  }
+  if (!b64data.empty()) {
+    write_key(w, "b64data");
+    write_string(w, b64data);
+  }
+  if (o.skip_history) {
+    write_key(w, "skip_history");
+    w.Bool(true);
+  }
+  if (!o.tags.empty()) {
+    write_key(w, "tags");
+    w.StartObject();
+    for (const auto& t : o.tags) {
+      write_key(w, t.first);
+      write_string(w, t.second);
+    }
+    w.EndObject();
+  }
+  if (!o.idempotency_key.empty()) {
+    write_key(w, "idempotency_key");
+    write_string(w, o.idempotency_key);
+  }
+  if (o.delta) {
+    write_key(w, "delta");
+    w.Bool(true);
+  }
+  if (o.version != 0) {
+    write_key(w, "version");
+    w.Uint64(o.version);
+  }
+  if (!o.version_epoch.empty()) {
+    write_key(w, "version_epoch");
+    write_string(w, o.version_epoch);
+  }
+}
+
+Status check_publish(const PublishRequest& r) {
+  Status st = check_channel(r.channel);
+  if (st.ok()) st = check_payload(r.data, r.b64data, r.options);
+  return st;
+}
+
+void write_publish(JsonWriter& w, const PublishRequest& r) {
+  w.StartObject();
+  write_key(w, "channel");
+  write_string(w, r.channel);
+  write_payload(w, r.data, r.b64data, r.options);
+  w.EndObject();
+}
+
+Status check_broadcast(const BroadcastRequest& r) {
+  if (r.channels.empty()) return Status(errc::invalid_argument, "invalid argument: 'channels' is empty");
+  for (const auto& c : r.channels) {
+    Status st = check_channel(c, "channels");
+    if (!st.ok()) return st;
+  }
+  return check_payload(r.data, r.b64data, r.options);
+}
+
+void write_broadcast(JsonWriter& w, const BroadcastRequest& r) {
+  w.StartObject();
+  write_key(w, "channels");
+  w.StartArray();
+  for (const auto& c : r.channels) write_string(w, c);
+  w.EndArray();
+  write_payload(w, r.data, r.b64data, r.options);
+  w.EndObject();
+}
+
+// {"code":N,"message":".."} -> Status(server_error).
+Status server_error(const rapidjson::Value& err) {
+  int code = 0;
+  if (const auto* c = detail::member(err, "code"); c && c->IsInt()) code = c->GetInt();
+  std::string msg = detail::get_string(err, "message");
+  return Status(errc::server_error,
+                "Centrifugo error " + std::to_string(code) + (msg.empty() ? "" : ": " + msg), 0, code);
+}
+
+PublishResult read_position(const rapidjson::Value* v) {
+  PublishResult r;
+  if (v && v->IsObject()) {
+    r.offset = detail::get_uint(*v, "offset");
+    r.epoch = detail::get_string(*v, "epoch");
+  }
+  return r;
+}
+
+BroadcastResult read_broadcast(const rapidjson::Value& result, Status& st) {
+  BroadcastResult out;
+  const auto* resp = detail::member(result, "responses");
+  if (!resp || !resp->IsArray()) {
+    st = Status(errc::malformed_reply, "broadcast reply has no 'responses' array");
+    return out;
+  }
+  for (const auto& item : resp->GetArray()) {
+    BroadcastItem bi;
+    if (const auto* e = detail::member(item, "error"); e && e->IsObject()) {
+      bi.status = server_error(*e);
+    } else {
+      bi.result = read_position(detail::member(item, "result"));
+    }
+    out.responses.push_back(std::move(bi));
+  }
+  return out;
+}
+
+std::string json_or_empty(const rapidjson::Value* v) {
+  if (!v || v->IsNull()) return {};
+  return detail::to_string(*v);
+}
+
+// A short, printable excerpt of a non-JSON reply for error messages.
+std::string excerpt(std::string_view body) {
+  std::string out;
+  for (char c : body.substr(0, 120)) {
+    out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  Config cfg;
+  std::unique_ptr<detail::Transport> transport;
+  std::string api_base;  // {url}/api
+
+  explicit Impl(Config c) : cfg(std::move(c)) {
+    detail::TransportOptions o;
+    o.connect_timeout = cfg.connect_timeout;
+    o.timeout = cfg.timeout;
+    o.verify_tls = cfg.verify_tls;
+    o.ca_file = cfg.ca_file;
+    o.headers.push_back("Content-Type: application/json");
+    if (!cfg.api_key.empty()) {
+      o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
+                                                      : "Authorization: apikey " + cfg.api_key);
+    }
+    transport = detail::make_curl_transport(std::move(o));
+    std::string base = cfg.url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    api_base = base + "/api";
+  }
+
+  // Sends one API command; on success `doc` holds the reply and *result
+  // points at its "result" object (an empty object when absent).
+  Status call(std::string_view method, std::string_view params, rapidjson::Document& doc,
+              const rapidjson::Value*& result) {
+    result = nullptr;
+    if (cfg.api_key.empty()) {
+      return Status(errc::config, "no API key configured (set CENTRIFUGO_API_KEY)");
+    }
+    std::string url;
+    std::string body;
+    std::string_view send = params;
+    if (cfg.api_mode == ApiMode::v5) {
+      url = api_base + "/" + std::string(method);
+    } else {
+      url = api_base;
+      body.reserve(params.size() + method.size() + 32);
+      body += "{\"method\":";
+      body += detail::quote(method);
+      body += ",\"params\":";
+      body += params;
+      body += '}';
+      send = body;
+    }
+    if (send.size() > cfg.max_payload) {
+      return Status(errc::too_large, "request of " + std::to_string(send.size()) +
+                                         " bytes exceeds max_payload (" +
+                                         std::to_string(cfg.max_payload) + ")");
+    }
+    detail::HttpResponse resp;
+    Status st = transport->post(url, send, resp);
+    if (!st.ok()) return st;
+    if (resp.status == 401) {
+      return Status(errc::unauthorized, "Centrifugo refused the API key (HTTP 401)", 401);
+    }
+    if (resp.status != 200) {
+      std::string e = excerpt(resp.body);
+      return Status(errc::http_status,
+                    "Centrifugo answered HTTP " + std::to_string(resp.status) + (e.empty() ? "" : ": " + e),
+                    static_cast<int>(resp.status));
+    }
+    if (!detail::parse(doc, resp.body) || !doc.IsObject()) {
+      return Status(errc::malformed_reply, "the reply is not a JSON object: " + excerpt(resp.body), 200);
+    }
+    if (const auto* e = detail::member(doc, "error"); e && e->IsObject()) {
+      Status se = server_error(*e);
+      return Status(se.kind(), se.message(), 200, se.server_code());
+    }
+    static const rapidjson::Value kEmpty(rapidjson::kObjectType);
+    const auto* r = detail::member(doc, "result");
+    if (r && !r->IsObject()) return Status(errc::malformed_reply, "'result' is not an object", 200);
+    result = r ? r : &kEmpty;
+    return {};
+  }
+
+  template <class Fn>
+  static std::string build(Fn&& fn) {
+    rapidjson::StringBuffer sb;
+    JsonWriter w(sb);
+    fn(w);
+    return std::string(sb.GetString(), sb.GetSize());
+  }
+};
+
+Client::Client(Config cfg) {
+  throw_if_error(cfg.validate());
+  impl_ = std::make_unique<Impl>(std::move(cfg));
+}
+
+Client::Client(Config cfg, Status& st) {
+  st = cfg.validate();
+  impl_ = std::make_unique<Impl>(std::move(cfg));
+}
+
+Client Client::from_env() { return Client(Config::from_env()); }
+
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+const Config& Client::config() const noexcept { return impl_->cfg; }
+
+ClientStats Client::stats() const noexcept {
+  return {impl_->transport->requests(), impl_->transport->connections_opened()};
+}
+
+// ---- publish -------------------------------------------------------------
+
+PublishResult Client::publish(std::string_view channel, const Event& event, Status& st) {
+  std::string data = make_envelope(channel, event, impl_->cfg.site, impl_->cfg.encoding, st);
+  if (!st.ok()) return {};
+  PublishRequest req;
+  req.channel = std::string(channel);
+  req.data = std::move(data);
+  req.options = event.options();
+  return publish_raw(req, st);
+}
+
+PublishResult Client::publish(std::string_view channel, const Event& event) {
+  Status st;
+  PublishResult r = publish(channel, event, st);
+  throw_if_error(st);
+  return r;
+}
+
+PublishResult Client::publish(std::string_view channel, std::string_view message, const Event& extra) {
+  Event ev = extra;
+  ev.message(message);
+  return publish(channel, ev);
+}
+
+PublishResult Client::publish(std::string_view channel, std::string_view message, const Event& extra,
+                              Status& st) {
+  Event ev = extra;
+  ev.message(message);
+  return publish(channel, ev, st);
+}
+
+PublishResult Client::publish_raw(const PublishRequest& req, Status& st) {
+  st = check_publish(req);
+  if (!st.ok()) return {};
+  std::string params = Impl::build([&](JsonWriter& w) { write_publish(w, req); });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("publish", params, doc, result);
+  if (!st.ok()) return {};
+  return read_position(result);
+}
+
+PublishResult Client::publish_raw(const PublishRequest& req) {
+  Status st;
+  PublishResult r = publish_raw(req, st);
+  throw_if_error(st);
+  return r;
+}
+
+// ---- broadcast -----------------------------------------------------------
+
+BroadcastResult Client::broadcast(const BroadcastRequest& req, Status& st) {
+  st = check_broadcast(req);
+  if (!st.ok()) return {};
+  std::string params = Impl::build([&](JsonWriter& w) { write_broadcast(w, req); });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("broadcast", params, doc, result);
+  if (!st.ok()) return {};
+  return read_broadcast(*result, st);
+}
+
+BroadcastResult Client::broadcast(const BroadcastRequest& req) {
+  Status st;
+  BroadcastResult r = broadcast(req, st);
+  throw_if_error(st);
+  return r;
+}
+
+BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels, const Event& event,
+                                        Status& st) {
+  // Each channel gets an envelope naming itself, so this is a batch of publishes.
+  Batch b;
+  b.parallel(true);
+  for (const auto& ch : channels) {
+    PublishRequest pr;
+    pr.channel = ch;
+    pr.data = make_envelope(ch, event, impl_->cfg.site, impl_->cfg.encoding, st);
+    if (!st.ok()) return {};
+    pr.options = event.options();
+    b.publish(std::move(pr));
+  }
+  if (channels.empty()) {
+    st = Status(errc::invalid_argument, "invalid argument: 'channels' is empty");
+    return {};
+  }
+  BatchResult br = batch(b, st);
+  BroadcastResult out;
+  if (!st.ok()) return out;
+  for (auto& r : br.replies) out.responses.push_back({std::move(r.status), r.publish});
+  return out;
+}
+
+BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels, const Event& event) {
+  Status st;
+  BroadcastResult r = broadcast_event(channels, event, st);
+  throw_if_error(st);
+  return r;
+}
+
+// ---- batch ---------------------------------------------------------------
+
+BatchResult Client::batch(const Batch& b, Status& st) {
+  st.clear();
+  if (b.size() == 0) {
+    st = Status(errc::invalid_argument, "invalid argument: the batch is empty");
+    return {};
+  }
+  for (const auto& c : b.commands()) {
+    if (c.publish) st = check_publish(*c.publish);
+    else if (c.broadcast) st = check_broadcast(*c.broadcast);
+    else if (c.method.empty()) st = Status(errc::invalid_argument, "invalid argument: batch command without a method");
+    else st = detail::validate_json(c.params.empty() ? "{}" : c.params, "params");
+    if (!st.ok()) return {};
+  }
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "commands");
+    w.StartArray();
+    for (const auto& c : b.commands()) {
+      w.StartObject();
+      write_key(w, c.method);
+      if (c.publish) write_publish(w, *c.publish);
+      else if (c.broadcast) write_broadcast(w, *c.broadcast);
+      else write_raw(w, c.params.empty() ? "{}" : c.params);
+      w.EndObject();
+    }
+    w.EndArray();
+    if (b.is_parallel()) {
+      write_key(w, "parallel");
+      w.Bool(true);
+    }
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("batch", params, doc, result);
+  if (!st.ok()) return {};
+  // batch replies sit at the top level: {"replies":[...]}.
+  const rapidjson::Value* replies = detail::member(doc, "replies");
+  if (!replies) replies = detail::member(*result, "replies");
+  if (!replies || !replies->IsArray() || replies->Size() != b.size()) {
+    st = Status(errc::malformed_reply, "batch reply has no 'replies' array matching the commands", 200);
+    return {};
+  }
+  BatchResult out;
+  const auto& cmds = b.commands();
+  for (rapidjson::SizeType i = 0; i < replies->Size(); ++i) {
+    const auto& item = (*replies)[i];
+    BatchReply r;
+    r.method = cmds[i].method;
+    if (const auto* e = detail::member(item, "error"); e && e->IsObject()) {
+      r.status = server_error(*e);
+    } else {
+      const auto* res = detail::member(item, r.method.c_str());
+      r.result_json = res ? detail::to_string(*res) : "{}";
+      if (cmds[i].publish) r.publish = read_position(res);
+      if (cmds[i].broadcast && res) {
+        Status bs;
+        r.broadcast = read_broadcast(*res, bs);
+        if (!bs.ok()) r.status = bs;
+      }
+    }
+    out.replies.push_back(std::move(r));
+  }
+  return out;
+}
+
+BatchResult Client::batch(const Batch& b) {
+  Status st;
+  BatchResult r = batch(b, st);
+  throw_if_error(st);
+  return r;
+}
+
+// ---- connection management --------------------------------------------------
+
+void Client::subscribe(const SubscribeRequest& req, Status& st) {
+  st = check_required(req.user, "user");
+  if (st.ok()) st = check_channel(req.channel);
+  if (st.ok()) st = check_optional_json(req.info, "info");
+  if (st.ok()) st = check_optional_json(req.data, "data");
+  if (st.ok()) st = detail::validate_utf8(req.client, "client");
+  if (st.ok()) st = detail::validate_utf8(req.session, "session");
+  if (!st.ok()) return;
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "user");
+    write_string(w, req.user);
+    write_key(w, "channel");
+    write_string(w, req.channel);
+    if (!req.client.empty()) { write_key(w, "client"); write_string(w, req.client); }
+    if (!req.session.empty()) { write_key(w, "session"); write_string(w, req.session); }
+    if (!req.info.empty()) { write_key(w, "info"); write_raw(w, req.info); }
+    if (!req.data.empty()) { write_key(w, "data"); write_raw(w, req.data); }
+    if (req.recover_since) {
+      write_key(w, "recover_since");
+      w.StartObject();
+      write_key(w, "offset");
+      w.Uint64(req.recover_since->offset);
+      write_key(w, "epoch");
+      write_string(w, req.recover_since->epoch);
+      w.EndObject();
+    }
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("subscribe", params, doc, result);
+}
+
+void Client::subscribe(const SubscribeRequest& req) {
+  Status st;
+  subscribe(req, st);
+  throw_if_error(st);
+}
+
+void Client::unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
+                         std::string_view session, Status& st) {
+  st = check_required(user, "user");
+  if (st.ok()) st = check_channel(channel);
+  if (st.ok()) st = detail::validate_utf8(client, "client");
+  if (st.ok()) st = detail::validate_utf8(session, "session");
+  if (!st.ok()) return;
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "user");
+    write_string(w, user);
+    write_key(w, "channel");
+    write_string(w, channel);
+    if (!client.empty()) { write_key(w, "client"); write_string(w, client); }
+    if (!session.empty()) { write_key(w, "session"); write_string(w, session); }
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("unsubscribe", params, doc, result);
+}
+
+void Client::unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
+                         std::string_view session) {
+  Status st;
+  unsubscribe(user, channel, client, session, st);
+  throw_if_error(st);
+}
+
+void Client::disconnect(const DisconnectRequest& req, Status& st) {
+  st = check_required(req.user, "user");
+  if (st.ok()) st = detail::validate_utf8(req.client, "client");
+  if (st.ok()) st = detail::validate_utf8(req.session, "session");
+  if (st.ok()) st = detail::validate_utf8(req.reason, "reason");
+  for (const auto& w : req.whitelist) {
+    if (st.ok()) st = detail::validate_utf8(w, "whitelist");
+  }
+  if (st.ok() && req.code != 0 && (req.code < 3000 || req.code > 4999)) {
+    st = Status(errc::invalid_argument, "invalid argument: 'code' must be 3000-4999");
+  }
+  if (!st.ok()) return;
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "user");
+    write_string(w, req.user);
+    if (!req.client.empty()) { write_key(w, "client"); write_string(w, req.client); }
+    if (!req.session.empty()) { write_key(w, "session"); write_string(w, req.session); }
+    if (!req.whitelist.empty()) {
+      write_key(w, "whitelist");
+      w.StartArray();
+      for (const auto& c : req.whitelist) write_string(w, c);
+      w.EndArray();
+    }
+    if (req.code != 0) {
+      write_key(w, "disconnect");
+      w.StartObject();
+      write_key(w, "code");
+      w.Uint(req.code);
+      write_key(w, "reason");
+      write_string(w, req.reason);
+      w.EndObject();
+    }
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("disconnect", params, doc, result);
+}
+
+void Client::disconnect(const DisconnectRequest& req) {
+  Status st;
+  disconnect(req, st);
+  throw_if_error(st);
+}
+
+void Client::refresh(const RefreshRequest& req, Status& st) {
+  st = check_required(req.user, "user");
+  if (st.ok()) st = detail::validate_utf8(req.client, "client");
+  if (st.ok()) st = detail::validate_utf8(req.session, "session");
+  if (!st.ok()) return;
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "user");
+    write_string(w, req.user);
+    if (!req.client.empty()) { write_key(w, "client"); write_string(w, req.client); }
+    if (!req.session.empty()) { write_key(w, "session"); write_string(w, req.session); }
+    if (req.expired) { write_key(w, "expired"); w.Bool(true); }
+    if (req.expire_at != 0) { write_key(w, "expire_at"); w.Int64(req.expire_at); }
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("refresh", params, doc, result);
+}
+
+void Client::refresh(const RefreshRequest& req) {
+  Status st;
+  refresh(req, st);
+  throw_if_error(st);
+}
+
+// ---- channel state ----------------------------------------------------------
+
+namespace {
+std::string channel_params(std::string_view channel) {
+  return "{\"channel\":" + detail::quote(channel) + "}";
+}
+}  // namespace
+
+PresenceResult Client::presence(std::string_view channel, Status& st) {
+  st = check_channel(channel);
+  if (!st.ok()) return {};
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("presence", channel_params(channel), doc, result);
+  if (!st.ok()) return {};
+  PresenceResult out;
+  const auto* p = detail::member(*result, "presence");
+  if (p && !p->IsObject()) {
+    st = Status(errc::malformed_reply, "'presence' is not an object", 200);
+    return {};
+  }
+  if (p) {
+    for (const auto& m : p->GetObject()) {
+      ClientInfo ci;
+      ci.client = detail::get_string(m.value, "client");
+      ci.user = detail::get_string(m.value, "user");
+      ci.conn_info = json_or_empty(detail::member(m.value, "conn_info"));
+      ci.chan_info = json_or_empty(detail::member(m.value, "chan_info"));
+      out.emplace(std::string(m.name.GetString(), m.name.GetStringLength()), std::move(ci));
+    }
+  }
+  return out;
+}
+
+PresenceResult Client::presence(std::string_view channel) {
+  Status st;
+  PresenceResult r = presence(channel, st);
+  throw_if_error(st);
+  return r;
+}
+
+PresenceStats Client::presence_stats(std::string_view channel, Status& st) {
+  st = check_channel(channel);
+  if (!st.ok()) return {};
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("presence_stats", channel_params(channel), doc, result);
+  if (!st.ok()) return {};
+  PresenceStats s;
+  s.num_clients = static_cast<std::uint32_t>(detail::get_uint(*result, "num_clients"));
+  s.num_users = static_cast<std::uint32_t>(detail::get_uint(*result, "num_users"));
+  return s;
+}
+
+PresenceStats Client::presence_stats(std::string_view channel) {
+  Status st;
+  PresenceStats r = presence_stats(channel, st);
+  throw_if_error(st);
+  return r;
+}
+
+HistoryResult Client::history(std::string_view channel, const HistoryOptions& opts, Status& st) {
+  st = check_channel(channel);
+  if (st.ok() && opts.since) st = detail::validate_utf8(opts.since->epoch, "since.epoch");
+  if (!st.ok()) return {};
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "channel");
+    write_string(w, channel);
+    if (opts.limit != 0) { write_key(w, "limit"); w.Int(opts.limit); }
+    if (opts.since) {
+      write_key(w, "since");
+      w.StartObject();
+      write_key(w, "offset");
+      w.Uint64(opts.since->offset);
+      write_key(w, "epoch");
+      write_string(w, opts.since->epoch);
+      w.EndObject();
+    }
+    if (opts.reverse) { write_key(w, "reverse"); w.Bool(true); }
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("history", params, doc, result);
+  if (!st.ok()) return {};
+  HistoryResult out;
+  out.offset = detail::get_uint(*result, "offset");
+  out.epoch = detail::get_string(*result, "epoch");
+  if (const auto* pubs = detail::member(*result, "publications")) {
+    if (!pubs->IsArray()) {
+      st = Status(errc::malformed_reply, "'publications' is not an array", 200);
+      return {};
+    }
+    for (const auto& p : pubs->GetArray()) {
+      Publication pub;
+      pub.data = json_or_empty(detail::member(p, "data"));
+      pub.info = json_or_empty(detail::member(p, "info"));
+      pub.offset = detail::get_uint(p, "offset");
+      if (const auto* tags = detail::member(p, "tags"); tags && tags->IsObject()) {
+        for (const auto& t : tags->GetObject()) {
+          if (t.value.IsString()) pub.tags[t.name.GetString()] = t.value.GetString();
+        }
+      }
+      out.publications.push_back(std::move(pub));
+    }
+  }
+  return out;
+}
+
+HistoryResult Client::history(std::string_view channel, const HistoryOptions& opts) {
+  Status st;
+  HistoryResult r = history(channel, opts, st);
+  throw_if_error(st);
+  return r;
+}
+
+void Client::history_remove(std::string_view channel, Status& st) {
+  st = check_channel(channel);
+  if (!st.ok()) return;
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("history_remove", channel_params(channel), doc, result);
+}
+
+void Client::history_remove(std::string_view channel) {
+  Status st;
+  history_remove(channel, st);
+  throw_if_error(st);
+}
+
+ChannelsResult Client::channels(std::string_view pattern, Status& st) {
+  st = detail::validate_utf8(pattern, "pattern");
+  if (!st.ok()) return {};
+  std::string params = pattern.empty() ? "{}" : "{\"pattern\":" + detail::quote(pattern) + "}";
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("channels", params, doc, result);
+  if (!st.ok()) return {};
+  ChannelsResult out;
+  if (const auto* ch = detail::member(*result, "channels")) {
+    if (!ch->IsObject()) {
+      st = Status(errc::malformed_reply, "'channels' is not an object", 200);
+      return {};
+    }
+    for (const auto& m : ch->GetObject()) {
+      out[std::string(m.name.GetString(), m.name.GetStringLength())] =
+          static_cast<std::uint32_t>(detail::get_uint(m.value, "num_clients"));
+    }
+  }
+  return out;
+}
+
+ChannelsResult Client::channels(std::string_view pattern) {
+  Status st;
+  ChannelsResult r = channels(pattern, st);
+  throw_if_error(st);
+  return r;
+}
+
+InfoResult Client::info(Status& st) {
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("info", "{}", doc, result);
+  if (!st.ok()) return {};
+  InfoResult out;
+  out.result_json = detail::to_string(*result);
+  if (const auto* nodes = detail::member(*result, "nodes"); nodes && nodes->IsArray()) {
+    for (const auto& n : nodes->GetArray()) {
+      NodeInfo ni;
+      ni.uid = detail::get_string(n, "uid");
+      ni.name = detail::get_string(n, "name");
+      ni.version = detail::get_string(n, "version");
+      ni.num_clients = static_cast<std::uint32_t>(detail::get_uint(n, "num_clients"));
+      ni.num_users = static_cast<std::uint32_t>(detail::get_uint(n, "num_users"));
+      ni.num_channels = static_cast<std::uint32_t>(detail::get_uint(n, "num_channels"));
+      ni.num_subs = static_cast<std::uint32_t>(detail::get_uint(n, "num_subs"));
+      ni.uptime = detail::get_uint(n, "uptime");
+      out.nodes.push_back(std::move(ni));
+    }
+  } else {
+    st = Status(errc::malformed_reply, "info reply has no 'nodes' array", 200);
+    return {};
+  }
+  return out;
+}
+
+InfoResult Client::info() {
+  Status st;
+  InfoResult r = info(st);
+  throw_if_error(st);
+  return r;
+}
+
+std::string Client::call(std::string_view method, std::string_view params_json, Status& st) {
+  st = check_required(method, "method");
+  for (char c : method) {
+    if (st.ok() && !((c >= 'a' && c <= 'z') || c == '_')) {
+      st = Status(errc::invalid_argument, "invalid argument: 'method' is not a server API method name");
+    }
+  }
+  if (st.ok()) st = detail::validate_json(params_json.empty() ? "{}" : params_json, "params");
+  if (!st.ok()) return {};
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call(method, params_json.empty() ? "{}" : params_json, doc, result);
+  if (!st.ok()) return {};
+  return detail::to_string(method == "batch" ? static_cast<const rapidjson::Value&>(doc) : *result);
+}
+
+std::string Client::call(std::string_view method, std::string_view params_json) {
+  Status st;
+  std::string r = call(method, params_json, st);
+  throw_if_error(st);
+  return r;
+}
+
+}  // namespace instant
