@@ -1,0 +1,11 @@
+// instant/instant.hpp - the whole C++ API in one include.
+#ifndef INSTANT_INSTANT_HPP
+#define INSTANT_INSTANT_HPP
+
+#include <instant/client.hpp>
+#include <instant/config.hpp>
+#include <instant/error.hpp>
+#include <instant/message.hpp>
+#include <instant/version.h>
+
+#endif  // INSTANT_INSTANT_HPP
