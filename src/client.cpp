@@ -79,6 +79,8 @@ Status check_optional_json(std::string_view v, const char* what) {
   return detail::validate_json(v, what);
 }
 
+Status check_options(const PublishOptions& o);
+
 // Checks data/b64data/options of a publish or broadcast.
 Status check_payload(std::string_view data, std::string_view b64data, const PublishOptions& o) {
   if (data.empty() && b64data.empty()) {
@@ -98,6 +100,10 @@ Status check_payload(std::string_view data, std::string_view b64data, const Publ
       if (!ok) return Status(errc::invalid_argument, "invalid argument: 'b64data' is not base64");
     }
   }
+  return check_options(o);
+}
+
+Status check_options(const PublishOptions& o) {
   for (const auto& t : o.tags) {
     Status st = detail::validate_utf8(t.first, "tags");
     if (st.ok()) st = detail::validate_utf8(t.second, "tags");
@@ -246,6 +252,7 @@ struct Client::Impl {
     o.timeout = cfg.timeout;
     o.verify_tls = cfg.verify_tls;
     o.ca_file = cfg.ca_file;
+    o.proxy = cfg.proxy;
     o.headers.push_back("Content-Type: application/json");
     if (!cfg.api_key.empty()) {
       o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
@@ -345,13 +352,25 @@ ClientStats Client::stats() const noexcept {
 // ---- publish -------------------------------------------------------------
 
 PublishResult Client::publish(std::string_view channel, const Event& event, Status& st) {
-  std::string data = make_envelope(channel, event, impl_->cfg.site, impl_->cfg.encoding, st);
+  const std::string data = make_envelope(channel, event, impl_->cfg.site, impl_->cfg.encoding, st);
   if (!st.ok()) return {};
-  PublishRequest req;
-  req.channel = std::string(channel);
-  req.data = std::move(data);
-  req.options = event.options();
-  return publish_raw(req, st);
+  // make_envelope checked the payload already; the channel's limits and the
+  // options remain.
+  st = check_channel(channel);
+  if (st.ok()) st = check_options(event.options());
+  if (!st.ok()) return {};
+  std::string params = Impl::build([&](JsonWriter& w) {
+    w.StartObject();
+    write_key(w, "channel");
+    write_string(w, channel);
+    write_payload(w, data, {}, event.options());
+    w.EndObject();
+  });
+  rapidjson::Document doc;
+  const rapidjson::Value* result = nullptr;
+  st = impl_->call("publish", params, doc, result);
+  if (!st.ok()) return {};
+  return read_position(result);
 }
 
 PublishResult Client::publish(std::string_view channel, const Event& event) {

@@ -88,6 +88,7 @@ Config Config::from_lookup(const Lookup& getenv, Status& st) {
     c.connect_timeout = std::chrono::milliseconds(ms);
   }
   if (const char* f = get("INSTANT_CA_FILE")) c.ca_file = f;
+  if (const char* p = get("INSTANT_PROXY")) c.proxy = p;
   if (const char* v = get("INSTANT_TLS_VERIFY")) {
     std::string s = v;
     if (s == "0" || s == "false" || s == "no") c.verify_tls = false;

@@ -123,6 +123,10 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+    // An explicit proxy (or none): never read http_proxy/no_proxy from the
+    // environment, which would also cost getenv() calls on every request.
+    curl_easy_setopt(e, CURLOPT_PROXY, opts_.proxy.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

@@ -37,6 +37,8 @@ struct INSTANT_API Config {
   std::chrono::milliseconds timeout{5000};   // whole request, connect included
   bool verify_tls = true;         // verify the server certificate and host name
   std::string ca_file;            // PEM bundle to trust instead of the system store
+  std::string proxy;              // HTTP(S) proxy URL; empty: connect directly (the
+                                  // http_proxy environment variables are not used)
   ApiMode api_mode = ApiMode::v5;
   EnvelopeEncoding encoding = EnvelopeEncoding::object;
   std::size_t max_payload = 1 << 20;  // largest request body we send (bytes)
@@ -44,7 +46,7 @@ struct INSTANT_API Config {
   // Reads CENTRIFUGO_URL, or CENTRIFUGO_HOST (default http://localhost) and
   // CENTRIFUGO_PORT (default 8427, django-instant's), CENTRIFUGO_API_KEY,
   // CENTRIFUGO_HMAC_KEY, SITE_NAME, and the optional INSTANT_TIMEOUT_MS,
-  // INSTANT_CONNECT_TIMEOUT_MS, INSTANT_CA_FILE, INSTANT_TLS_VERIFY (0/1),
+  // INSTANT_CONNECT_TIMEOUT_MS, INSTANT_CA_FILE, INSTANT_PROXY, INSTANT_TLS_VERIFY (0/1),
   // INSTANT_API_MODE (v5/legacy), INSTANT_ENVELOPE (object/string).
   // Throws Error(errc::config) on a malformed value.
   static Config from_env();

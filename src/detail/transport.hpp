@@ -27,6 +27,7 @@ struct TransportOptions {
   std::chrono::milliseconds timeout{5000};
   bool verify_tls = true;
   std::string ca_file;
+  std::string proxy;  // empty: direct connection
   // Header lines sent with every request (may hold secrets: never logged).
   std::vector<std::string> headers;
   std::size_t max_response = 64u << 20;
