@@ -1,15 +1,33 @@
 // libcurl transport. curl_global_init runs once (std::call_once) the first
-// time a transport is made; nothing global is touched before that.
+// time a connection is made; nothing global is touched before that.
+//
+// Two paths, one pool of connections (one per concurrent caller):
+//  - direct (the default): libcurl establishes and owns each connection
+//    (DNS, TCP, TLS with verification, timeouts) with CURLOPT_CONNECT_ONLY;
+//    requests are framed here as HTTP/1.1 and exchanged with
+//    curl_easy_send/curl_easy_recv over the kept-alive connection. This
+//    costs a send, a receive and a poll per call instead of libcurl's whole
+//    per-transfer state machine (see bench/publish).
+//  - easy: curl_easy_perform per request, used when a proxy is configured.
+#include "detail/http1.hpp"
 #include "detail/transport.hpp"
 
-#include <curl/curl.h>
+#include <instant/version.h>
 
+#include <curl/curl.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <mutex>
 #include <vector>
 
 namespace instant {
 namespace detail {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 struct EasyDeleter {
   void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
@@ -45,16 +63,34 @@ size_t write_cb(char* ptr, size_t size, size_t nmemb, void* userdata) {
   return n;
 }
 
+long ms_left(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<long>(left);
+}
+
+// One pooled connection.
+struct Conn {
+  EasyPtr h;
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  std::string origin;  // scheme://authority it is connected to; empty: none
+  void close() {
+    h.reset();
+    fd = CURL_SOCKET_BAD;
+    origin.clear();
+  }
+};
+
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(TransportOptions opts) : opts_(std::move(opts)) {
     curl_slist* list = nullptr;
     for (const auto& h : opts_.headers) {
-      curl_slist* next = curl_slist_append(list, h.c_str());
-      if (!next) break;
-      list = next;
+      header_block_ += h;
+      header_block_ += "\r\n";
+      if (curl_slist* next = curl_slist_append(list, h.c_str())) list = next;
     }
-    // Let curl not send "Expect: 100-continue" on larger bodies (one round trip less).
+    header_block_ += "User-Agent: instant/" INSTANT_VERSION_STRING "\r\n";
+    // No "Expect: 100-continue" round trip on larger bodies (easy path).
     if (curl_slist* next = curl_slist_append(list, "Expect:")) list = next;
     headers_.reset(list);
   }
@@ -63,34 +99,9 @@ class CurlTransport final : public Transport {
     try {
       out.status = 0;
       out.body.clear();
-      EasyPtr h = acquire();
-      if (!h) return Status(errc::internal, "could not create an HTTP handle");
-      Sink sink{&out.body, opts_.max_response};
-      curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
-      curl_easy_setopt(h.get(), CURLOPT_POSTFIELDS, body.data());
-      curl_easy_setopt(h.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-      curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &sink);
-      char errbuf[CURL_ERROR_SIZE] = {0};
-      curl_easy_setopt(h.get(), CURLOPT_ERRORBUFFER, errbuf);
-      CURLcode rc = curl_easy_perform(h.get());
-      curl_easy_setopt(h.get(), CURLOPT_ERRORBUFFER, nullptr);
-      long new_conns = 0;
-      curl_easy_getinfo(h.get(), CURLINFO_NUM_CONNECTS, &new_conns);
-      connections_ += static_cast<std::uint64_t>(new_conns);
-      if (rc == CURLE_OK) {
-        curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &out.status);
-        ++requests_;
-        release(std::move(h));
-        return {};
-      }
-      release(std::move(h));
-      // curl's messages name host and port, never headers or bodies.
-      std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-      if (sink.overflow) {
-        return Status(errc::too_large, "the reply exceeds " + std::to_string(opts_.max_response) + " bytes");
-      }
-      if (rc == CURLE_OPERATION_TIMEDOUT) return Status(errc::timeout, "request timed out: " + detail);
-      return Status(errc::transport, "HTTP request failed: " + detail);
+      Status st = global_init();
+      if (!st.ok()) return st;
+      return opts_.proxy.empty() ? post_direct(url, body, out) : post_easy(url, body, out);
     } catch (const std::bad_alloc&) {
       return Status(errc::internal, "out of memory");
     } catch (...) {
@@ -102,52 +113,239 @@ class CurlTransport final : public Transport {
   std::uint64_t connections_opened() const noexcept override { return connections_.load(); }
 
  private:
-  EasyPtr acquire() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!pool_.empty()) {
-        EasyPtr h = std::move(pool_.back());
-        pool_.pop_back();
-        return h;
-      }
-    }
-    if (!global_init().ok()) return nullptr;
-    EasyPtr h(curl_easy_init());
-    if (!h) return nullptr;
-    CURL* e = h.get();
+  // ---- pool ----------------------------------------------------------------
+  Conn acquire() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pool_.empty()) return Conn{};
+    Conn c = std::move(pool_.back());
+    pool_.pop_back();
+    return c;
+  }
+
+  void release(Conn c) {
+    if (!c.h) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    pool_.push_back(std::move(c));
+  }
+
+  void common_options(CURL* e) const {
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);  // thread-safe timeouts
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    // An explicit proxy (or none): never read http_proxy/no_proxy from the
-    // environment, which would also cost getenv() calls on every request.
-    curl_easy_setopt(e, CURLOPT_PROXY, opts_.proxy.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
     curl_easy_setopt(e, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
     if (!opts_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, opts_.ca_file.c_str());
-    return h;
+    // An explicit proxy (or none): never read http_proxy/no_proxy from the environment.
+    curl_easy_setopt(e, CURLOPT_PROXY, opts_.proxy.c_str());
   }
 
-  void release(EasyPtr h) {
-    std::lock_guard<std::mutex> lock(mu_);
-    pool_.push_back(std::move(h));
+  static Status curl_failure(CURLcode rc, const char* errbuf, const char* what) {
+    // curl's messages name host and port, never headers or bodies.
+    std::string detail = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT) return Status(errc::timeout, std::string(what) + " timed out: " + detail);
+    return Status(errc::transport, std::string(what) + " failed: " + detail);
+  }
+
+  // ---- direct path -----------------------------------------------------------
+  Status connect(Conn& c, const std::string& origin, Clock::time_point deadline) {
+    c.close();
+    c.h.reset(curl_easy_init());
+    if (!c.h) return Status(errc::internal, "could not create an HTTP handle");
+    CURL* e = c.h.get();
+    common_options(e);
+    const std::string target = origin + "/";
+    curl_easy_setopt(e, CURLOPT_URL, target.c_str());
+    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+#if LIBCURL_VERSION_NUM >= 0x072400
+    curl_easy_setopt(e, CURLOPT_SSL_ENABLE_ALPN, 0L);  // we speak HTTP/1.1 on this connection
+#endif
+    long left = std::max(1L, ms_left(deadline));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     std::min(left, static_cast<long>(opts_.connect_timeout.count())));
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+    CURLcode rc = curl_easy_perform(e);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
+    if (rc != CURLE_OK) {
+      c.close();
+      return curl_failure(rc, errbuf, "connecting");
+    }
+    ++connections_;
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) {
+      c.close();
+      return Status(errc::transport, "connecting failed: no socket");
+    }
+    c.fd = fd;
+    c.origin = origin;
+    return {};
+  }
+
+  // Waits until the socket is readable (or writable); false on timeout.
+  static bool wait(curl_socket_t fd, bool for_write, Clock::time_point deadline) {
+    pollfd p{};
+    p.fd = fd;
+    p.events = for_write ? POLLOUT : POLLIN;
+    for (;;) {
+      int r = ::poll(&p, 1, static_cast<int>(ms_left(deadline)));
+      if (r > 0) return true;
+      if (r == 0) return false;
+      if (errno != EINTR) return true;  // let the next send/recv report the error
+    }
+  }
+
+  enum class Io { ok, timeout, failed, closed_early };
+
+  Io send_all(Conn& c, std::string_view data, Clock::time_point deadline, std::string& why) {
+    while (!data.empty()) {
+      size_t sent = 0;
+      CURLcode rc = curl_easy_send(c.h.get(), data.data(), data.size(), &sent);
+      if (rc == CURLE_OK) {
+        data.remove_prefix(sent);
+      } else if (rc == CURLE_AGAIN) {
+        if (!wait(c.fd, true, deadline)) return Io::timeout;
+      } else {
+        why = curl_easy_strerror(rc);
+        return Io::failed;
+      }
+    }
+    return Io::ok;
+  }
+
+  Io receive(Conn& c, ResponseParser& parser, Clock::time_point deadline, std::string& why) {
+    char buf[16384];
+    for (;;) {
+      size_t got = 0;
+      CURLcode rc = curl_easy_recv(c.h.get(), buf, sizeof buf, &got);
+      if (rc == CURLE_OK && got == 0) {
+        if (!parser.started()) return Io::closed_early;
+        if (parser.finish_eof() == ResponseParser::State::done) return Io::ok;
+        why = parser.error();
+        return Io::failed;
+      }
+      if (rc == CURLE_OK) {
+        auto s = parser.feed(buf, got);
+        if (s == ResponseParser::State::done) return Io::ok;
+        if (s == ResponseParser::State::error) {
+          why = parser.error();
+          return Io::failed;
+        }
+      } else if (rc == CURLE_AGAIN) {
+        if (!wait(c.fd, false, deadline)) return Io::timeout;
+      } else {
+        if (!parser.started()) return Io::closed_early;
+        why = curl_easy_strerror(rc);
+        return Io::failed;
+      }
+    }
+  }
+
+  Status post_direct(const std::string& url, std::string_view body, HttpResponse& out) {
+    const auto deadline = Clock::now() + opts_.timeout;
+    std::string authority, path;
+    if (!split_url(url, authority, path)) return Status(errc::config, "the Centrifugo URL has no host");
+    const std::string origin = url.substr(0, url.find_first_of("/?#", url.find("://") + 3));
+
+    std::string request;
+    request.reserve(128 + header_block_.size() + path.size() + body.size());
+    request += "POST ";
+    request += path;
+    request += " HTTP/1.1\r\nHost: ";
+    request += authority;
+    request += "\r\n";
+    request += header_block_;
+    request += "Content-Length: ";
+    request += std::to_string(body.size());
+    request += "\r\n\r\n";
+    request.append(body.data(), body.size());
+
+    Conn c = acquire();
+    for (int attempt = 0;; ++attempt) {
+      const bool reused = c.h && c.origin == origin;
+      if (!reused) {
+        Status st = connect(c, origin, deadline);
+        if (!st.ok()) return st;
+      }
+      std::string why;
+      Io io = send_all(c, request, deadline, why);
+      ResponseParser parser(opts_.max_response);
+      if (io == Io::ok) io = receive(c, parser, deadline, why);
+      if (io == Io::ok) {
+        out.status = parser.status();
+        out.body = std::move(parser.body());
+        ++requests_;
+        if (parser.keep_alive()) release(std::move(c));
+        return {};
+      }
+      c.close();
+      // A kept-alive connection the server had already closed: the request
+      // never reached it, so it is sent once more on a fresh connection.
+      if ((io == Io::closed_early || io == Io::failed) && reused && attempt == 0 && !parser.started()) {
+        continue;
+      }
+      if (io == Io::timeout) return Status(errc::timeout, "request timed out after " +
+                                                              std::to_string(opts_.timeout.count()) + " ms");
+      if (parser.too_large()) {
+        return Status(errc::too_large, "the reply exceeds " + std::to_string(opts_.max_response) + " bytes");
+      }
+      if (io == Io::closed_early) return Status(errc::transport, "the server closed the connection without a reply");
+      return Status(errc::transport, "HTTP exchange failed: " + why);
+    }
+  }
+
+  // ---- easy path (proxy) -------------------------------------------------------
+  Status post_easy(const std::string& url, std::string_view body, HttpResponse& out) {
+    Conn c = acquire();
+    if (!c.h || !c.origin.empty()) {  // a direct-path connection is not reusable here
+      c.close();
+      c.h.reset(curl_easy_init());
+      if (!c.h) return Status(errc::internal, "could not create an HTTP handle");
+      CURL* e = c.h.get();
+      common_options(e);
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
+      curl_easy_setopt(e, CURLOPT_USERAGENT, "instant/" INSTANT_VERSION_STRING);
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
+    }
+    CURL* e = c.h.get();
+    Sink sink{&out.body, opts_.max_response};
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+    CURLcode rc = curl_easy_perform(e);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
+    long new_conns = 0;
+    curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &new_conns);
+    connections_ += static_cast<std::uint64_t>(new_conns);
+    if (rc == CURLE_OK) {
+      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out.status);
+      ++requests_;
+      release(std::move(c));
+      return {};
+    }
+    release(std::move(c));
+    if (sink.overflow) {
+      return Status(errc::too_large, "the reply exceeds " + std::to_string(opts_.max_response) + " bytes");
+    }
+    return curl_failure(rc, errbuf, "HTTP request");
   }
 
   TransportOptions opts_;
+  std::string header_block_;
   std::unique_ptr<curl_slist, SlistDeleter> headers_;
   std::mutex mu_;
-  std::vector<EasyPtr> pool_;
+  std::vector<Conn> pool_;
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> connections_{0};
 };

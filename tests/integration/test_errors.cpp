@@ -192,6 +192,20 @@ TEST_CASE("garbage and unexpected statuses are told apart", "[errors]") {
   }
 }
 
+TEST_CASE("a kept-alive connection the server closed is replaced transparently", "[transport]") {
+  // This server answers one request per connection, then closes it without
+  // saying "Connection: close": the second publish finds a dead connection.
+  FaultServer s("HTTP/1.1 200 OK\r\nContent-Length: 38\r\n\r\n{\"result\":{\"offset\":7,\"epoch\":\"abc\"}}\n");
+  instant::Client c(cfg_at(s.url()));
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.publish("chan", "m");
+    CHECK(r.offset == 7);
+    CHECK(r.epoch == "abc");
+  }
+  CHECK(c.stats().requests == 3);
+  CHECK(c.stats().connections_opened == 3);
+}
+
 TEST_CASE("Centrifugo's 400 for a malformed body is an HTTP status error", "[errors]") {
   instant::Client c(cfg_at(shared_server().url(), shared_server().config().api_key));
   instant::Status st;
