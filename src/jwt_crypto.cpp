@@ -244,9 +244,13 @@ std::shared_ptr<const KeyMaterial> make_hmac_key(std::string_view key, Algorithm
     st = Status(errc::weak_key, "HMAC key is empty");
     return nullptr;
   }
-  if (key.size() < 32 && !allow_weak) {
-    st = Status(errc::weak_key, "HMAC key is shorter than 32 bytes (" + std::to_string(key.size()) +
-                                    "); use a longer key or allow weak keys explicitly");
+  // RFC 7518 3.2: at least the hash output size (32, 48, 64 bytes).
+  const std::size_t min_len = alg == Algorithm::HS256 ? 32 : alg == Algorithm::HS384 ? 48 : 64;
+  if (key.size() < min_len && !allow_weak) {
+    st = Status(errc::weak_key, std::string("HMAC key of ") + std::to_string(key.size()) +
+                                    " bytes is shorter than the " + std::to_string(min_len) +
+                                    " bytes " + algorithm_name(alg) +
+                                    " needs; use a longer key or allow weak keys explicitly");
     return nullptr;
   }
   if (!utf8_valid(kid)) {

@@ -91,7 +91,7 @@ struct SubscriptionClaims : CommonClaims {
 struct SignerOptions {
   std::int64_t lifetime = 86400;       // default token lifetime in seconds (must be > 0)
   std::string kid;                     // written to the header when not empty
-  bool allow_weak_key = false;         // accept HMAC keys < 32 bytes / RSA < 2048 bits
+  bool allow_weak_key = false;         // accept HMAC keys shorter than the hash (32/48/64 bytes) / RSA < 2048 bits
   std::size_t max_token_size = 65536;  // tokens above this many bytes are refused (too_large)
 };
 
@@ -212,7 +212,7 @@ class INSTANT_API Verifier {
   Verifier& operator=(const Verifier&) = delete;
 
   // Adds an HMAC key for `alg`; `kid` restricts it to tokens naming that kid.
-  // Weak keys (< 32 bytes) need allow_weak. Not thread-safe against verify().
+  // Keys shorter than the hash (32/48/64 bytes) need allow_weak. Not thread-safe against verify().
   void add_hmac(std::string_view key, Algorithm alg = Algorithm::HS256, std::string kid = {},
                 bool allow_weak = false);
   bool add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,

@@ -35,8 +35,8 @@ bool b64std_valid(std::string_view in) noexcept;
 // pre-keyed HMAC state or an OpenSSL key. Immutable once made; shareable.
 struct KeyMaterial;
 
-// HMAC key with the inner/outer hash states precomputed. weak_key below 32
-// bytes unless allow_weak; an empty key is always refused.
+// HMAC key with the inner/outer hash states precomputed. weak_key below the
+// hash size (32/48/64 bytes, RFC 7518 3.2) unless allow_weak; an empty key is always refused.
 std::shared_ptr<const KeyMaterial> make_hmac_key(std::string_view key, Algorithm alg,
                                                  std::string kid, bool allow_weak, Status& st);
 

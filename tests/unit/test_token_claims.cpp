@@ -21,7 +21,7 @@ using instant::SubscriptionClaims;
 
 namespace {
 
-const std::string kKey = "unit-test-hmac-key-0123456789abcdef-xyz";
+const std::string kKey = "unit-test-hmac-key-0123456789abcdef-0123456789abcdef";  // 52 bytes
 
 std::string part(const std::string& token, int i) {
   std::size_t a = 0;

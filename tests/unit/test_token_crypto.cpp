@@ -155,6 +155,13 @@ TEST_CASE("key checks: weak, wrong type, wrong curve, unreadable", "[token][keys
   CHECK(Signer::hmac("short", Algorithm::HS256, weak, st));
   CHECK(st.ok());
   CHECK(Signer::hmac(std::string(32, 'k'), Algorithm::HS256, {}, st));
+  // RFC 7518: at least the hash size for HS384 / HS512.
+  CHECK_FALSE(Signer::hmac(std::string(47, 'k'), Algorithm::HS384, {}, st));
+  CHECK(st.kind() == errc::weak_key);
+  CHECK(Signer::hmac(std::string(48, 'k'), Algorithm::HS384, {}, st));
+  CHECK_FALSE(Signer::hmac(std::string(63, 'k'), Algorithm::HS512, {}, st));
+  CHECK(st.kind() == errc::weak_key);
+  CHECK(Signer::hmac(std::string(64, 'k'), Algorithm::HS512, {}, st));
   CHECK_THROWS_AS(Signer::hmac("short"), instant::Error);
 
   CHECK_FALSE(Signer::hmac(std::string(32, 'k'), Algorithm::RS256, {}, st));
@@ -193,7 +200,7 @@ TEST_CASE("every algorithm signs and verifies; signatures have the JOSE length",
     const char* pem;
     std::size_t sig_bytes;
   };
-  const std::string hkey(48, 'h');
+  const std::string hkey(64, 'h');
   const Case cases[] = {
       {Algorithm::HS256, nullptr, 32},           {Algorithm::HS384, nullptr, 48},
       {Algorithm::HS512, nullptr, 64},           {Algorithm::RS256, test_keys::rsa2048, 256},
