@@ -7,5 +7,9 @@ namespace cli {
 int cmd_publish(int argc, char** argv);
 int cmd_history(int argc, char** argv);
 int cmd_info(int argc, char** argv);
+int cmd_token(int argc, char** argv);
+int cmd_subtoken(int argc, char** argv);
+int cmd_verify(int argc, char** argv);
+int cmd_jwks(int argc, char** argv);
 
 }  // namespace cli

@@ -23,6 +23,13 @@ const Command kCommands[] = {
      cli::cmd_publish},
     {"history", "history CHANNEL [--limit N] [--reverse]", cli::cmd_history},
     {"info", "info", cli::cmd_info},
+    {"token", "token --user U [--ttl S] [--info JSON] [--channels a,b] [--meta JSON] [--aud A] [--iss I] [--exp T] "
+     "[--key-file PEM --alg ALG] [--kid K]", cli::cmd_token},
+    {"subtoken", "subtoken --user U --channel C [--ttl S] [--info JSON] [--data JSON] [--key-file PEM --alg ALG] [--kid K]",
+     cli::cmd_subtoken},
+    {"verify", "verify TOKEN|- [--kind connection|subscription] [--aud A] [--iss I] [--leeway S] "
+     "[--key-file PEM --alg ALG]", cli::cmd_verify},
+    {"jwks", "jwks KEY_FILE ALG KID [KEY_FILE ALG KID]...", cli::cmd_jwks},
 };
 
 int usage(std::ostream& os) {

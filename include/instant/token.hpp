@@ -1,0 +1,243 @@
+// instant/token.hpp - Centrifugo v6 JWTs: connection and subscription claims,
+// a Signer (HS256/384/512, RS256/384/512, ES256/384/512, EdDSA), JWKS output,
+// and a Verifier with key rotation. No HTTP here.
+//
+// Thread safety: a Signer is immutable after construction; sign from any
+// number of threads at once. A Verifier is safe to share for verify() once its
+// keys are added; adding keys must not race with verify(). Claims structs are
+// plain values.
+#ifndef INSTANT_TOKEN_HPP
+#define INSTANT_TOKEN_HPP
+
+#include <instant/error.hpp>
+#include <instant/export.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace instant {
+
+// JWS algorithms Centrifugo verifies (EdDSA only through a JWKS endpoint).
+enum class Algorithm { HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, EdDSA };
+
+// The JOSE name of `alg` ("HS256", ...). Static string, never null.
+INSTANT_API const char* algorithm_name(Algorithm alg) noexcept;
+
+// Parses a JOSE name (exact case); nullopt for unknown names and "none".
+INSTANT_API std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept;
+
+// Per-subscription channel options overriding the namespace configuration
+// (Centrifugo's `override` object); unset members are left out.
+struct SubscriptionOverride {
+  std::optional<bool> presence;
+  std::optional<bool> join_leave;
+  std::optional<bool> force_push_join_leave;
+  std::optional<bool> force_positioning;
+  std::optional<bool> force_recovery;
+};
+
+// Options of one channel in a connection token's `subs` claim. JSON members
+// hold JSON text (validated, embedded as JSON); b64 members hold standard
+// base64 (Centrifugo decodes them with padding). Empty = left out.
+struct SubscribeOptions {
+  std::string info;
+  std::string b64info;
+  std::string data;
+  std::string b64data;
+  SubscriptionOverride overrides;  // the `override` claim
+};
+
+// Claims shared by both token kinds. Times are Unix seconds.
+struct CommonClaims {
+  std::string sub;                 // user id; empty = anonymous
+  std::int64_t exp = 0;            // absolute expiry; 0 = now + ttl (or signer lifetime)
+  std::int64_t ttl = 0;            // lifetime in seconds for this token; 0 = signer default
+  bool no_expiry = false;          // leave exp out: the token never expires (explicit opt-in)
+  std::int64_t iat = 0;            // issued-at; 0 = now
+  bool omit_iat = false;           // leave iat out
+  std::int64_t nbf = 0;            // not-before; 0 = left out; must not be in the future
+  std::string jti;                 // token id; empty = left out
+  std::vector<std::string> aud;    // one value = string, several = array, none = left out
+  std::string iss;                 // issuer; empty = left out
+  std::string info;                // JSON text; empty = left out
+  std::string b64info;             // standard base64; empty = left out
+  std::optional<std::int64_t> expire_at;  // absent: Centrifugo uses exp; 0: never; else a time
+  std::string extra;               // JSON object text of further custom claims; empty = none
+};
+
+// A connection token's claims (SPEC §3). A `channel` claim is refused.
+struct ConnectionClaims : CommonClaims {
+  std::vector<std::string> channels;                              // server-side subscriptions
+  std::vector<std::pair<std::string, SubscribeOptions>> subs;     // per-channel options
+  std::string meta;                                               // JSON object text
+};
+
+// A subscription token's claims (SPEC §3). `channel` is required.
+struct SubscriptionClaims : CommonClaims {
+  std::string channel;
+  std::string client;   // bind to one client id; empty = left out
+  std::string data;     // JSON text
+  std::string b64data;  // standard base64
+  SubscriptionOverride overrides;  // the `override` claim
+};
+
+// Signer settings.
+struct SignerOptions {
+  std::int64_t lifetime = 86400;       // default token lifetime in seconds (must be > 0)
+  std::string kid;                     // written to the header when not empty
+  bool allow_weak_key = false;         // accept HMAC keys shorter than the hash (32/48/64 bytes) / RSA < 2048 bits
+  std::size_t max_token_size = 65536;  // tokens above this many bytes are refused (too_large)
+};
+
+namespace detail {
+struct SignerImpl;
+struct VerifierImpl;
+}  // namespace detail
+
+// Mints tokens with one key. Built once, immutable, move-only; signing is
+// thread-safe. Failing factories throw Error, or return an empty Signer and
+// set `st` in their non-throwing form.
+class INSTANT_API Signer {
+ public:
+  Signer() noexcept;  // empty: every sign call fails with errc::key
+  ~Signer();
+  Signer(Signer&&) noexcept;
+  Signer& operator=(Signer&&) noexcept;
+  Signer(const Signer&) = delete;
+  Signer& operator=(const Signer&) = delete;
+
+  // An HMAC signer (alg HS256/384/512). The key bytes are copied.
+  static Signer hmac(std::string_view key, Algorithm alg = Algorithm::HS256,
+                     const SignerOptions& opts = {});
+  static Signer hmac(std::string_view key, Algorithm alg, const SignerOptions& opts,
+                     Status& st) noexcept;
+
+  // An RS*/ES*/EdDSA signer from an unencrypted PEM private key (PKCS#8 or
+  // traditional); the key type and curve must match `alg`.
+  static Signer from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts = {});
+  static Signer from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts,
+                         Status& st) noexcept;
+
+  // True when the signer holds a key.
+  bool valid() const noexcept;
+  explicit operator bool() const noexcept { return valid(); }
+  // The signing algorithm (HS256 for an empty signer).
+  Algorithm algorithm() const noexcept;
+  // The configured kid ("" when none).
+  const std::string& kid() const noexcept;
+  // The options the signer was built with.
+  const SignerOptions& options() const noexcept;
+
+  // A connection token. Throws Error on bad claims (invalid_json,
+  // invalid_utf8, invalid_argument, token_claim, too_large).
+  std::string connection_token(const ConnectionClaims& claims) const;
+  // Non-throwing: writes the token into `out` (its capacity is reused); false
+  // and `st` set on failure.
+  bool connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const;
+
+  // A subscription token; same conventions as connection_token.
+  std::string subscription_token(const SubscriptionClaims& claims) const;
+  bool subscription_token(const SubscriptionClaims& claims, std::string& out, Status& st) const;
+
+  // The public key as a JWK object (kty, use, alg, kid, key members). HMAC
+  // keys are secret: errc::key.
+  std::string jwk() const;
+  bool jwk(std::string& out, Status& st) const;
+  // The public key as PEM ("BEGIN PUBLIC KEY", for Centrifugo's
+  // rsa_public_key / ecdsa_public_key). HMAC: errc::key.
+  std::string public_key_pem() const;
+  bool public_key_pem(std::string& out, Status& st) const;
+
+ private:
+  explicit Signer(std::unique_ptr<detail::SignerImpl> impl) noexcept;
+  friend class Verifier;
+  std::unique_ptr<detail::SignerImpl> impl_;
+};
+
+// A JWKS document {"keys":[...]} of the signers' public keys, in order (the
+// current key first, then previous ones). Throws Error(errc::key) for HMAC.
+INSTANT_API std::string make_jwks(const std::vector<const Signer*>& signers);
+INSTANT_API bool make_jwks(const std::vector<const Signer*>& signers, std::string& out,
+                           Status& st);
+
+// Which token kind verify() expects.
+enum class TokenKind {
+  any,           // no kind-specific check
+  connection,    // refuse a `channel` claim
+  subscription,  // require a non-empty string `channel` claim
+};
+
+// Verifier settings.
+struct VerifyOptions {
+  bool require_exp = true;             // a token without exp fails with token_claim
+  std::int64_t leeway = 0;             // seconds of clock skew allowed for exp/nbf/iat
+  std::vector<std::string> audience;   // when set, aud must contain one of these
+  std::string issuer;                  // when set, iss must equal it
+  std::size_t max_token_size = 16384;  // longer tokens fail with too_large
+  std::int64_t now = 0;                // evaluation time; 0 = the system clock
+};
+
+// The decoded parts of a verified token. Owns its strings.
+struct VerifiedToken {
+  Algorithm alg = Algorithm::HS256;
+  std::string kid;            // header kid ("" when absent)
+  std::string header;         // header JSON text as sent
+  std::string claims;         // claims JSON text as sent
+  std::string sub;            // "" when absent
+  std::string channel;        // "" when absent
+  std::int64_t exp = 0;       // 0 when absent
+  std::int64_t iat = 0;       // 0 when absent
+  std::int64_t nbf = 0;       // 0 when absent
+};
+
+// Checks tokens against a set of keys. The first key added is the current one;
+// later ones are previous keys kept during rotation. The algorithm comes from
+// the key, never from the token; `none` is never accepted. Each failure has
+// its own errc (token_malformed, token_algorithm, token_kid, token_signature,
+// token_expired, token_not_yet_valid, token_audience, token_issuer,
+// token_claim, too_large). Move-only.
+class INSTANT_API Verifier {
+ public:
+  explicit Verifier(VerifyOptions opts = {});
+  ~Verifier();
+  Verifier(Verifier&&) noexcept;
+  Verifier& operator=(Verifier&&) noexcept;
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  // Adds an HMAC key for `alg`; `kid` restricts it to tokens naming that kid.
+  // Keys shorter than the hash (32/48/64 bytes) need allow_weak. Not thread-safe against verify().
+  void add_hmac(std::string_view key, Algorithm alg = Algorithm::HS256, std::string kid = {},
+                bool allow_weak = false);
+  bool add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
+                Status& st) noexcept;
+  // Adds a public (or private) PEM key for an RS*/ES*/EdDSA `alg`.
+  void add_pem(std::string_view pem, Algorithm alg, std::string kid = {});
+  bool add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept;
+  // Adds the key of a signer (its algorithm and kid); the key is shared.
+  void add_signer(const Signer& signer);
+  bool add_signer(const Signer& signer, Status& st) noexcept;
+
+  // Number of keys added.
+  std::size_t key_count() const noexcept;
+  // The options in use.
+  const VerifyOptions& options() const noexcept;
+
+  // Verifies `token`; throws Error with the failure's errc.
+  VerifiedToken verify(std::string_view token, TokenKind kind = TokenKind::any) const;
+  // Non-throwing: false and `st` set on failure. Thread-safe.
+  bool verify(std::string_view token, TokenKind kind, VerifiedToken& out, Status& st) const;
+
+ private:
+  std::unique_ptr<detail::VerifierImpl> impl_;
+};
+
+}  // namespace instant
+
+#endif  // INSTANT_TOKEN_HPP

@@ -1,0 +1,651 @@
+// Signer: claims -> compact JWS. The header is encoded once per signer; the
+// claims JSON is written straight into a reused thread-local buffer and the
+// token into the caller's string, so a steady-state HS256 token costs one
+// pass of JSON writing, base64url and the pre-keyed HMAC.
+#include <instant/token.hpp>
+
+#include "detail/json.hpp"
+#include "detail/jwt.hpp"
+
+#include <rapidjson/document.h>
+
+#include <charconv>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <initializer_list>
+
+namespace instant {
+
+const char* algorithm_name(Algorithm alg) noexcept {
+  switch (alg) {
+    case Algorithm::HS256: return "HS256";
+    case Algorithm::HS384: return "HS384";
+    case Algorithm::HS512: return "HS512";
+    case Algorithm::RS256: return "RS256";
+    case Algorithm::RS384: return "RS384";
+    case Algorithm::RS512: return "RS512";
+    case Algorithm::ES256: return "ES256";
+    case Algorithm::ES384: return "ES384";
+    case Algorithm::ES512: return "ES512";
+    case Algorithm::EdDSA: return "EdDSA";
+  }
+  return "?";
+}
+
+std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept {
+  static constexpr Algorithm all[] = {Algorithm::HS256, Algorithm::HS384, Algorithm::HS512,
+                                      Algorithm::RS256, Algorithm::RS384, Algorithm::RS512,
+                                      Algorithm::ES256, Algorithm::ES384, Algorithm::ES512,
+                                      Algorithm::EdDSA};
+  for (Algorithm a : all) {
+    if (name == algorithm_name(a)) return a;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+struct SignerImpl {
+  std::shared_ptr<const KeyMaterial> key;
+  SignerOptions opts;
+  std::string header_dot;  // base64url(header) + "."
+};
+
+namespace {
+
+// ---- JSON writing ----------------------------------------------------------
+
+void put_string(std::string& o, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  o.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    o.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
+      case '\b': o += "\\b"; break;
+      case '\f': o += "\\f"; break;
+      default: {
+        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        o.append(u, 6);
+      }
+    }
+  }
+  o.append(s.data() + run, s.size() - run);
+  o.push_back('"');
+}
+
+void put_int(std::string& o, std::int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  o.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+// Appends `,"name":` (no comma for the first member).
+void put_key(std::string& o, const char* name) {
+  if (o.size() > 1) o.push_back(',');
+  o.push_back('"');
+  o += name;
+  o += "\":";
+}
+
+// ---- validation ------------------------------------------------------------
+
+bool check_utf8(std::string_view s, const char* what, Status& st) {
+  if (utf8_valid(s)) return true;
+  st = Status(errc::invalid_utf8, std::string("invalid UTF-8 in '") + what + "'");
+  return false;
+}
+
+bool check_json(std::string_view s, const char* what, Status& st) {
+  st = validate_json(s, what);
+  return st.ok();
+}
+
+bool is_object_text(std::string_view s) noexcept {
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c == '{';
+  }
+  return false;
+}
+
+bool check_object(std::string_view s, const char* what, Status& st) {
+  if (!check_json(s, what, st)) return false;
+  if (is_object_text(s)) return true;
+  st = Status(errc::invalid_json, std::string("'") + what + "' must be a JSON object");
+  return false;
+}
+
+bool check_b64(std::string_view s, const char* what, Status& st) {
+  if (b64std_valid(s)) return true;
+  st = Status(errc::invalid_argument, std::string("'") + what + "' is not padded standard base64");
+  return false;
+}
+
+bool check_either(const std::string& json, const std::string& b64, const char* a, const char* b,
+                  Status& st) {
+  if (json.empty() || b64.empty()) return true;
+  st = Status(errc::invalid_argument, std::string("set '") + a + "' or '" + b + "', not both");
+  return false;
+}
+
+std::int64_t now_seconds() noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// ---- claim groups ----------------------------------------------------------
+
+void put_override(std::string& o, const SubscriptionOverride& ov) {
+  const std::pair<const char*, const std::optional<bool>*> items[] = {
+      {"presence", &ov.presence},
+      {"join_leave", &ov.join_leave},
+      {"force_push_join_leave", &ov.force_push_join_leave},
+      {"force_positioning", &ov.force_positioning},
+      {"force_recovery", &ov.force_recovery}};
+  bool any = false;
+  for (const auto& it : items) any = any || it.second->has_value();
+  if (!any) return;
+  put_key(o, "override");
+  o.push_back('{');
+  bool first = true;
+  for (const auto& it : items) {
+    if (!it.second->has_value()) continue;
+    if (!first) o.push_back(',');
+    first = false;
+    o.push_back('"');
+    o += it.first;
+    o += **it.second ? "\":{\"value\":true}" : "\":{\"value\":false}";
+  }
+  o.push_back('}');
+}
+
+// Writes the registered and shared claims; validates as it goes.
+bool put_common(std::string& o, const CommonClaims& c, const SignerOptions& opts, Status& st) {
+  const std::int64_t now = now_seconds();
+  if (!check_utf8(c.sub, "sub", st)) return false;
+  put_key(o, "sub");
+  put_string(o, c.sub);
+
+  if (c.no_expiry) {
+    if (c.exp != 0 || c.ttl != 0) {
+      st = Status(errc::invalid_argument, "'no_expiry' excludes 'exp' and 'ttl'");
+      return false;
+    }
+  } else {
+    std::int64_t exp = c.exp;
+    if (exp < 0) {
+      st = Status(errc::invalid_argument, "'exp' must be a positive Unix time");
+      return false;
+    }
+    if (exp == 0) {
+      const std::int64_t ttl = c.ttl ? c.ttl : opts.lifetime;
+      if (ttl <= 0 || ttl > INT64_MAX - now) {
+        st = Status(errc::invalid_argument, "token lifetime must be a positive number of seconds");
+        return false;
+      }
+      exp = now + ttl;
+    } else if (c.ttl != 0) {
+      st = Status(errc::invalid_argument, "set 'exp' or 'ttl', not both");
+      return false;
+    }
+    put_key(o, "exp");
+    put_int(o, exp);
+  }
+  if (!c.omit_iat) {
+    if (c.iat < 0) {
+      st = Status(errc::invalid_argument, "'iat' must be a Unix time");
+      return false;
+    }
+    put_key(o, "iat");
+    put_int(o, c.iat ? c.iat : now);
+  }
+  if (c.nbf != 0) {
+    // Centrifugo applies no leeway: a future nbf would bounce the token.
+    if (c.nbf < 0 || c.nbf > now) {
+      st = Status(errc::token_claim, "'nbf' must be a Unix time not in the future");
+      return false;
+    }
+    put_key(o, "nbf");
+    put_int(o, c.nbf);
+  }
+  if (!c.jti.empty()) {
+    if (!check_utf8(c.jti, "jti", st)) return false;
+    put_key(o, "jti");
+    put_string(o, c.jti);
+  }
+  if (!c.aud.empty()) {
+    for (const auto& a : c.aud) {
+      if (a.empty()) {
+        st = Status(errc::invalid_argument, "'aud' values must not be empty");
+        return false;
+      }
+      if (!check_utf8(a, "aud", st)) return false;
+    }
+    put_key(o, "aud");
+    if (c.aud.size() == 1) {
+      put_string(o, c.aud[0]);
+    } else {
+      o.push_back('[');
+      for (std::size_t i = 0; i < c.aud.size(); ++i) {
+        if (i) o.push_back(',');
+        put_string(o, c.aud[i]);
+      }
+      o.push_back(']');
+    }
+  }
+  if (!c.iss.empty()) {
+    if (!check_utf8(c.iss, "iss", st)) return false;
+    put_key(o, "iss");
+    put_string(o, c.iss);
+  }
+  if (!check_either(c.info, c.b64info, "info", "b64info", st)) return false;
+  if (!c.info.empty()) {
+    if (!check_json(c.info, "info", st)) return false;
+    put_key(o, "info");
+    o += c.info;
+  }
+  if (!c.b64info.empty()) {
+    if (!check_b64(c.b64info, "b64info", st)) return false;
+    put_key(o, "b64info");
+    put_string(o, c.b64info);
+  }
+  if (c.expire_at) {
+    if (*c.expire_at < 0) {
+      st = Status(errc::invalid_argument, "'expire_at' must be 0 or a Unix time");
+      return false;
+    }
+    put_key(o, "expire_at");
+    put_int(o, *c.expire_at);
+  }
+  return true;
+}
+
+constexpr std::initializer_list<const char*> kCommonNames = {
+    "sub", "exp", "iat", "nbf", "jti", "aud", "iss", "info", "b64info", "expire_at"};
+
+// Appends the members of the caller's `extra` object, refusing names instant
+// writes itself and, for connection tokens, `channel`.
+bool put_extra(std::string& o, const std::string& extra, std::initializer_list<const char*> own,
+               bool connection, Status& st) {
+  if (extra.empty()) return true;
+  if (!check_object(extra, "extra", st)) return false;
+  rapidjson::Document doc;
+  parse(doc, extra);
+  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+    const std::string_view name(m->name.GetString(), m->name.GetStringLength());
+    if (connection && name == "channel") {
+      st = Status(errc::token_claim,
+                  "a connection token must not carry a 'channel' claim (Centrifugo rejects it)");
+      return false;
+    }
+    bool clash = false;
+    for (const char* n : kCommonNames) clash = clash || name == n;
+    for (const char* n : own) clash = clash || name == n;
+    for (auto p = doc.MemberBegin(); p != m; ++p) {
+      clash = clash || (p->name.GetStringLength() == name.size() &&
+                        std::memcmp(p->name.GetString(), name.data(), name.size()) == 0);
+    }
+    if (clash) {
+      st = Status(errc::invalid_argument,
+                  "'extra' repeats a claim instant sets itself or a claim named twice");
+      return false;
+    }
+    if (o.size() > 1) o.push_back(',');
+    put_string(o, name);
+    o.push_back(':');
+    o += to_string(m->value);
+  }
+  return true;
+}
+
+bool put_sub_options(std::string& o, const SubscribeOptions& so, Status& st) {
+  const std::size_t open = o.size();
+  o.push_back('{');
+  if (!check_either(so.info, so.b64info, "subs.info", "subs.b64info", st)) return false;
+  if (!check_either(so.data, so.b64data, "subs.data", "subs.b64data", st)) return false;
+  if (!so.info.empty()) {
+    if (!check_json(so.info, "subs.info", st)) return false;
+    o += "\"info\":";
+    o += so.info;
+  }
+  auto comma = [&] {
+    if (o.size() > open + 1) o.push_back(',');
+  };
+  if (!so.b64info.empty()) {
+    if (!check_b64(so.b64info, "subs.b64info", st)) return false;
+    comma();
+    o += "\"b64info\":";
+    put_string(o, so.b64info);
+  }
+  if (!so.data.empty()) {
+    if (!check_json(so.data, "subs.data", st)) return false;
+    comma();
+    o += "\"data\":";
+    o += so.data;
+  }
+  if (!so.b64data.empty()) {
+    if (!check_b64(so.b64data, "subs.b64data", st)) return false;
+    comma();
+    o += "\"b64data\":";
+    put_string(o, so.b64data);
+  }
+  // put_override uses put_key, which adds the comma when the object has members.
+  std::string ov;
+  ov.push_back('{');
+  put_override(ov, so.overrides);
+  if (ov.size() > 1) {
+    comma();
+    o.append(ov, 1, std::string::npos);
+  }
+  o.push_back('}');
+  return true;
+}
+
+bool check_channel_name(const std::string& ch, const char* what, Status& st) {
+  if (ch.empty()) {
+    st = Status(errc::invalid_channel, std::string("empty channel name in '") + what + "'");
+    return false;
+  }
+  if (ch.size() > 255) {
+    st = Status(errc::invalid_channel, std::string("channel name over 255 bytes in '") + what + "'");
+    return false;
+  }
+  return check_utf8(ch, what, st);
+}
+
+bool connection_payload(std::string& o, const ConnectionClaims& c, const SignerOptions& opts,
+                        Status& st) {
+  o.clear();
+  o.push_back('{');
+  if (!put_common(o, c, opts, st)) return false;
+  if (!c.channels.empty()) {
+    put_key(o, "channels");
+    o.push_back('[');
+    for (std::size_t i = 0; i < c.channels.size(); ++i) {
+      if (!check_channel_name(c.channels[i], "channels", st)) return false;
+      if (i) o.push_back(',');
+      put_string(o, c.channels[i]);
+    }
+    o.push_back(']');
+  }
+  if (!c.subs.empty()) {
+    put_key(o, "subs");
+    o.push_back('{');
+    for (std::size_t i = 0; i < c.subs.size(); ++i) {
+      const auto& s = c.subs[i];
+      if (!check_channel_name(s.first, "subs", st)) return false;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (c.subs[j].first == s.first) {
+          st = Status(errc::invalid_argument, "a channel is listed twice in 'subs'");
+          return false;
+        }
+      }
+      if (i) o.push_back(',');
+      put_string(o, s.first);
+      o.push_back(':');
+      if (!put_sub_options(o, s.second, st)) return false;
+    }
+    o.push_back('}');
+  }
+  if (!c.meta.empty()) {
+    if (!check_object(c.meta, "meta", st)) return false;
+    put_key(o, "meta");
+    o += c.meta;
+  }
+  if (!put_extra(o, c.extra, {"channels", "subs", "meta"}, true, st)) return false;
+  o.push_back('}');
+  return true;
+}
+
+bool subscription_payload(std::string& o, const SubscriptionClaims& c, const SignerOptions& opts,
+                          Status& st) {
+  o.clear();
+  o.push_back('{');
+  if (c.channel.empty()) {
+    st = Status(errc::token_claim, "a subscription token needs a 'channel' claim");
+    return false;
+  }
+  if (!put_common(o, c, opts, st)) return false;
+  if (!check_channel_name(c.channel, "channel", st)) return false;
+  put_key(o, "channel");
+  put_string(o, c.channel);
+  if (!c.client.empty()) {
+    if (!check_utf8(c.client, "client", st)) return false;
+    put_key(o, "client");
+    put_string(o, c.client);
+  }
+  if (!check_either(c.data, c.b64data, "data", "b64data", st)) return false;
+  if (!c.data.empty()) {
+    if (!check_json(c.data, "data", st)) return false;
+    put_key(o, "data");
+    o += c.data;
+  }
+  if (!c.b64data.empty()) {
+    if (!check_b64(c.b64data, "b64data", st)) return false;
+    put_key(o, "b64data");
+    put_string(o, c.b64data);
+  }
+  put_override(o, c.overrides);
+  if (!put_extra(o, c.extra, {"channel", "client", "data", "b64data", "override"}, false, st)) {
+    return false;
+  }
+  o.push_back('}');
+  return true;
+}
+
+// Header and payload -> header.payload.signature in `out`.
+bool assemble(const SignerImpl& s, const std::string& payload, std::string& out, Status& st) {
+  const std::size_t total = s.header_dot.size() + b64url_length(payload.size()) + 1 +
+                            b64url_length(kMaxSignature);
+  out.clear();
+  out.reserve(total);
+  out += s.header_dot;
+  b64url_append(out, payload.data(), payload.size());
+  unsigned char sig[kMaxSignature];
+  std::size_t sig_len = 0;
+  if (!sign(*s.key, out, sig, sig_len, st)) return false;
+  out.push_back('.');
+  b64url_append(out, sig, sig_len);
+  if (out.size() > s.opts.max_token_size) {
+    st = Status(errc::too_large, "token of " + std::to_string(out.size()) + " bytes exceeds the " +
+                                     std::to_string(s.opts.max_token_size) + "-byte limit");
+    out.clear();
+    return false;
+  }
+  return true;
+}
+
+std::string& payload_buffer() {
+  thread_local std::string buf;
+  return buf;
+}
+
+const SignerImpl* checked(const std::unique_ptr<SignerImpl>& impl, Status& st) {
+  if (!impl) st = Status(errc::key, "empty signer (no key)");
+  return impl.get();
+}
+
+std::unique_ptr<SignerImpl> make_impl(std::shared_ptr<const KeyMaterial> key,
+                                      const SignerOptions& opts, Status& st) {
+  if (opts.lifetime <= 0) {
+    st = Status(errc::invalid_argument, "signer lifetime must be a positive number of seconds");
+    return nullptr;
+  }
+  auto impl = std::make_unique<SignerImpl>();
+  impl->key = std::move(key);
+  impl->opts = opts;
+  std::string header = std::string("{\"alg\":\"") + algorithm_name(key_algorithm(*impl->key)) + "\"";
+  if (!opts.kid.empty()) header += ",\"kid\":" + quote(opts.kid);
+  header += ",\"typ\":\"JWT\"}";
+  b64url_append(impl->header_dot, header.data(), header.size());
+  impl->header_dot.push_back('.');
+  return impl;
+}
+
+}  // namespace
+
+std::shared_ptr<const KeyMaterial> signer_key(const SignerImpl* impl) noexcept {
+  return impl ? impl->key : nullptr;
+}
+
+}  // namespace detail
+
+// ---- Signer ----------------------------------------------------------------
+
+Signer::Signer() noexcept = default;
+Signer::~Signer() = default;
+Signer::Signer(Signer&&) noexcept = default;
+Signer& Signer::operator=(Signer&&) noexcept = default;
+Signer::Signer(std::unique_ptr<detail::SignerImpl> impl) noexcept : impl_(std::move(impl)) {}
+
+Signer Signer::hmac(std::string_view key, Algorithm alg, const SignerOptions& opts, Status& st) noexcept {
+  try {
+    auto k = detail::make_hmac_key(key, alg, opts.kid, opts.allow_weak_key, st);
+    if (!k) return Signer();
+    auto impl = detail::make_impl(std::move(k), opts, st);
+    return impl ? Signer(std::move(impl)) : Signer();
+  } catch (const std::exception&) {
+    st = Status(errc::internal, "out of memory");
+    return Signer();
+  }
+}
+
+Signer Signer::hmac(std::string_view key, Algorithm alg, const SignerOptions& opts) {
+  Status st;
+  Signer s = hmac(key, alg, opts, st);
+  throw_if_error(st);
+  return s;
+}
+
+Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts,
+                        Status& st) noexcept {
+  try {
+    auto k = detail::make_pem_key(pem, alg, opts.kid, opts.allow_weak_key, true, st);
+    if (!k) return Signer();
+    auto impl = detail::make_impl(std::move(k), opts, st);
+    return impl ? Signer(std::move(impl)) : Signer();
+  } catch (const std::exception&) {
+    st = Status(errc::internal, "out of memory");
+    return Signer();
+  }
+}
+
+Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts) {
+  Status st;
+  Signer s = from_pem(pem, alg, opts, st);
+  throw_if_error(st);
+  return s;
+}
+
+bool Signer::valid() const noexcept { return impl_ != nullptr; }
+
+Algorithm Signer::algorithm() const noexcept {
+  return impl_ ? detail::key_algorithm(*impl_->key) : Algorithm::HS256;
+}
+
+const std::string& Signer::kid() const noexcept {
+  static const std::string empty;
+  return impl_ ? impl_->opts.kid : empty;
+}
+
+const SignerOptions& Signer::options() const noexcept {
+  static const SignerOptions dflt;
+  return impl_ ? impl_->opts : dflt;
+}
+
+bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const {
+  st.clear();
+  const detail::SignerImpl* s = detail::checked(impl_, st);
+  if (!s) return false;
+  std::string& payload = detail::payload_buffer();
+  if (!detail::connection_payload(payload, claims, s->opts, st)) return false;
+  return detail::assemble(*s, payload, out, st);
+}
+
+std::string Signer::connection_token(const ConnectionClaims& claims) const {
+  std::string out;
+  Status st;
+  if (!connection_token(claims, out, st)) throw Error(st);
+  return out;
+}
+
+bool Signer::subscription_token(const SubscriptionClaims& claims, std::string& out,
+                                Status& st) const {
+  st.clear();
+  const detail::SignerImpl* s = detail::checked(impl_, st);
+  if (!s) return false;
+  std::string& payload = detail::payload_buffer();
+  if (!detail::subscription_payload(payload, claims, s->opts, st)) return false;
+  return detail::assemble(*s, payload, out, st);
+}
+
+std::string Signer::subscription_token(const SubscriptionClaims& claims) const {
+  std::string out;
+  Status st;
+  if (!subscription_token(claims, out, st)) throw Error(st);
+  return out;
+}
+
+bool Signer::jwk(std::string& out, Status& st) const {
+  st.clear();
+  const detail::SignerImpl* s = detail::checked(impl_, st);
+  return s && detail::jwk_json(*s->key, out, st);
+}
+
+std::string Signer::jwk() const {
+  std::string out;
+  Status st;
+  if (!jwk(out, st)) throw Error(st);
+  return out;
+}
+
+bool Signer::public_key_pem(std::string& out, Status& st) const {
+  st.clear();
+  const detail::SignerImpl* s = detail::checked(impl_, st);
+  return s && detail::public_pem(*s->key, out, st);
+}
+
+std::string Signer::public_key_pem() const {
+  std::string out;
+  Status st;
+  if (!public_key_pem(out, st)) throw Error(st);
+  return out;
+}
+
+bool make_jwks(const std::vector<const Signer*>& signers, std::string& out, Status& st) {
+  st.clear();
+  std::string keys = "{\"keys\":[";
+  std::string one;
+  for (std::size_t i = 0; i < signers.size(); ++i) {
+    if (!signers[i]) {
+      st = Status(errc::invalid_argument, "null signer in JWKS list");
+      return false;
+    }
+    if (!signers[i]->jwk(one, st)) return false;
+    if (i) keys.push_back(',');
+    keys += one;
+  }
+  keys += "]}";
+  out = std::move(keys);
+  return true;
+}
+
+std::string make_jwks(const std::vector<const Signer*>& signers) {
+  std::string out;
+  Status st;
+  if (!make_jwks(signers, out, st)) throw Error(st);
+  return out;
+}
+
+}  // namespace instant

@@ -1,0 +1,308 @@
+// Verifier: compact JWS -> checked claims. Order: size, shape, strict
+// base64url, header (alg from the key, never `none`, kid), signature, then
+// the claims (exp, nbf, iat with leeway; aud; iss; kind).
+#include <instant/token.hpp>
+
+#include "detail/json.hpp"
+#include "detail/jwt.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace instant {
+namespace detail {
+
+struct VerifierImpl {
+  VerifyOptions opts;
+  std::vector<std::shared_ptr<const KeyMaterial>> keys;  // current first
+};
+
+namespace {
+
+bool fail(Status& st, errc kind, const char* message) {
+  st = Status(kind, message);
+  return false;
+}
+
+// A JSON object whose top-level member names are all distinct (a repeated
+// name would let two parsers read two different tokens).
+bool parse_object(rapidjson::Document& doc, const std::string& text) {
+  if (!parse(doc, text) || !doc.IsObject()) return false;
+  for (auto a = doc.MemberBegin(); a != doc.MemberEnd(); ++a) {
+    for (auto b = doc.MemberBegin(); b != a; ++b) {
+      if (a->name.GetStringLength() == b->name.GetStringLength() &&
+          std::memcmp(a->name.GetString(), b->name.GetString(), a->name.GetStringLength()) == 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// A NumericDate claim: absent (false, st ok), valid (true) or bad (false, st set).
+bool numeric_date(const rapidjson::Value& obj, const char* name, std::int64_t& out, bool& present,
+                  Status& st) {
+  present = false;
+  const rapidjson::Value* v = member(obj, name);
+  if (!v) return true;
+  present = true;
+  if (v->IsInt64()) {
+    out = v->GetInt64();
+    return true;
+  }
+  if (v->IsNumber()) {
+    const double d = v->GetDouble();
+    if (std::isfinite(d) && d > -9.2e18 && d < 9.2e18) {
+      out = static_cast<std::int64_t>(std::floor(d));
+      return true;
+    }
+  }
+  st = Status(errc::token_claim, std::string("claim '") + name + "' is not a number");
+  return false;
+}
+
+bool optional_string(const rapidjson::Value& obj, const char* name, std::string& out, Status& st) {
+  const rapidjson::Value* v = member(obj, name);
+  if (!v) return true;
+  if (!v->IsString()) {
+    st = Status(errc::token_claim, std::string("claim '") + name + "' is not a string");
+    return false;
+  }
+  out.assign(v->GetString(), v->GetStringLength());
+  return true;
+}
+
+std::int64_t now_seconds() noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, VerifiedToken& out,
+                 Status& st) {
+  const VerifyOptions& o = v.opts;
+  if (token.size() > o.max_token_size) {
+    st = Status(errc::too_large, "token of " + std::to_string(token.size()) +
+                                     " bytes exceeds the " + std::to_string(o.max_token_size) +
+                                     "-byte limit");
+    return false;
+  }
+  if (v.keys.empty()) return fail(st, errc::key, "verifier has no key");
+
+  // Shape: exactly three non-empty segments.
+  const std::size_t d1 = token.find('.');
+  const std::size_t d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
+    return fail(st, errc::token_malformed, "token must have three dot-separated segments");
+  }
+  const std::string_view h64 = token.substr(0, d1), p64 = token.substr(d1 + 1, d2 - d1 - 1),
+                         s64 = token.substr(d2 + 1);
+  if (h64.empty() || p64.empty() || s64.empty()) {
+    return fail(st, errc::token_malformed, "token has an empty segment");
+  }
+
+  // Header.
+  std::string header, sig, payload;
+  if (!b64url_decode(h64, header)) return fail(st, errc::token_malformed, "header is not strict base64url");
+  rapidjson::Document hdoc;
+  if (!parse_object(hdoc, header)) {
+    return fail(st, errc::token_malformed, "header is not a JSON object (or repeats a member)");
+  }
+  const rapidjson::Value* alg_v = member(hdoc, "alg");
+  if (!alg_v || !alg_v->IsString()) return fail(st, errc::token_malformed, "header has no 'alg'");
+  const std::string_view alg_name(alg_v->GetString(), alg_v->GetStringLength());
+  const std::optional<Algorithm> alg = parse_algorithm(alg_name);
+  if (!alg) return fail(st, errc::token_algorithm, "token algorithm is not accepted ('none' never is)");
+  std::string kid;
+  if (!optional_string(hdoc, "kid", kid, st)) return fail(st, errc::token_malformed, "header 'kid' is not a string");
+  if (member(hdoc, "crit")) return fail(st, errc::token_malformed, "header 'crit' extensions are not supported");
+  if (const rapidjson::Value* typ = member(hdoc, "typ")) {
+    if (!typ->IsString()) return fail(st, errc::token_malformed, "header 'typ' is not a string");
+  }
+
+  // Keys: by kid (a keyed key only answers its kid), then by algorithm.
+  const KeyMaterial* candidates[64];
+  std::size_t n_kid = 0, n = 0;
+  for (const auto& k : v.keys) {
+    const std::string& kk = key_kid(*k);
+    if (!kid.empty() && !kk.empty() && kk != kid) continue;
+    ++n_kid;
+    if (key_algorithm(*k) != *alg) continue;
+    if (n < 64) candidates[n++] = k.get();
+  }
+  if (n_kid == 0) return fail(st, errc::token_kid, "token kid names no known key");
+  if (n == 0) return fail(st, errc::token_algorithm, "token algorithm does not match the key's");
+
+  if (!b64url_decode(s64, sig)) return fail(st, errc::token_malformed, "signature is not strict base64url");
+  if (!b64url_decode(p64, payload)) return fail(st, errc::token_malformed, "claims are not strict base64url");
+  const std::string_view signing_input = token.substr(0, d2);
+  bool good = false;
+  for (std::size_t i = 0; i < n && !good; ++i) good = verify_signature(*candidates[i], signing_input, sig);
+  if (!good) return fail(st, errc::token_signature, "token signature does not verify");
+
+  // Claims.
+  rapidjson::Document cdoc;
+  if (!parse_object(cdoc, payload)) {
+    return fail(st, errc::token_malformed, "claims are not a JSON object (or repeat a member)");
+  }
+  const std::int64_t now = o.now ? o.now : now_seconds();
+  // Clamped so exp/nbf/iat +- leeway cannot overflow (dates are within +-9.2e18).
+  const std::int64_t leeway = o.leeway <= 0 ? 0 : o.leeway > 1000000000 ? 1000000000 : o.leeway;
+  std::int64_t exp = 0, nbf = 0, iat = 0;
+  bool has_exp, has_nbf, has_iat;
+  if (!numeric_date(cdoc, "exp", exp, has_exp, st) || !numeric_date(cdoc, "nbf", nbf, has_nbf, st) ||
+      !numeric_date(cdoc, "iat", iat, has_iat, st)) {
+    return false;
+  }
+  if (has_exp && now >= exp + leeway) return fail(st, errc::token_expired, "token expired");
+  if (!has_exp && o.require_exp) return fail(st, errc::token_claim, "token has no 'exp' claim");
+  if (has_nbf && nbf > now + leeway) return fail(st, errc::token_not_yet_valid, "token not valid yet (nbf)");
+  if (has_iat && iat > now + leeway) return fail(st, errc::token_not_yet_valid, "token issued in the future (iat)");
+
+  if (const rapidjson::Value* aud = member(cdoc, "aud")) {
+    bool ok_type = aud->IsString();
+    if (aud->IsArray()) {
+      ok_type = true;
+      for (const auto& a : aud->GetArray()) ok_type = ok_type && a.IsString();
+    }
+    if (!ok_type) return fail(st, errc::token_claim, "claim 'aud' is not a string or a list of strings");
+  }
+  if (!o.audience.empty()) {
+    bool match = false;
+    const rapidjson::Value* aud = member(cdoc, "aud");
+    auto check = [&](const rapidjson::Value& a) {
+      for (const auto& want : o.audience) {
+        match = match || (a.GetStringLength() == want.size() &&
+                          std::memcmp(a.GetString(), want.data(), want.size()) == 0);
+      }
+    };
+    if (aud && aud->IsString()) check(*aud);
+    if (aud && aud->IsArray()) {
+      for (const auto& a : aud->GetArray()) check(a);
+    }
+    if (!match) return fail(st, errc::token_audience, "token audience does not match");
+  }
+  std::string iss, sub, channel;
+  if (!optional_string(cdoc, "iss", iss, st) || !optional_string(cdoc, "sub", sub, st) ||
+      !optional_string(cdoc, "channel", channel, st)) {
+    return false;
+  }
+  if (!o.issuer.empty() && (!member(cdoc, "iss") || iss != o.issuer)) {
+    return fail(st, errc::token_issuer, "token issuer does not match");
+  }
+  if (kind == TokenKind::connection && member(cdoc, "channel")) {
+    return fail(st, errc::token_claim, "a connection token must not carry a 'channel' claim");
+  }
+  if (kind == TokenKind::subscription && channel.empty()) {
+    return fail(st, errc::token_claim, "a subscription token needs a 'channel' claim");
+  }
+
+  out.alg = *alg;
+  out.kid = std::move(kid);
+  out.header = std::move(header);
+  out.claims = std::move(payload);
+  out.sub = std::move(sub);
+  out.channel = std::move(channel);
+  out.exp = has_exp ? exp : 0;
+  out.iat = has_iat ? iat : 0;
+  out.nbf = has_nbf ? nbf : 0;
+  return true;
+}
+
+}  // namespace
+}  // namespace detail
+
+Verifier::Verifier(VerifyOptions opts) : impl_(std::make_unique<detail::VerifierImpl>()) {
+  impl_->opts = std::move(opts);
+}
+Verifier::~Verifier() = default;
+Verifier::Verifier(Verifier&&) noexcept = default;
+Verifier& Verifier::operator=(Verifier&&) noexcept = default;
+
+bool Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
+                        Status& st) noexcept {
+  try {
+    auto k = detail::make_hmac_key(key, alg, std::move(kid), allow_weak, st);
+    if (!k) return false;
+    impl_->keys.push_back(std::move(k));
+    return true;
+  } catch (const std::exception&) {
+    st = Status(errc::internal, "out of memory");
+    return false;
+  }
+}
+
+void Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak) {
+  Status st;
+  add_hmac(key, alg, std::move(kid), allow_weak, st);
+  throw_if_error(st);
+}
+
+bool Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept {
+  try {
+    // A verifier accepts what it is given: the key's size was the signer's choice.
+    auto k = detail::make_pem_key(pem, alg, std::move(kid), true, false, st);
+    if (!k) return false;
+    impl_->keys.push_back(std::move(k));
+    return true;
+  } catch (const std::exception&) {
+    st = Status(errc::internal, "out of memory");
+    return false;
+  }
+}
+
+void Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid) {
+  Status st;
+  add_pem(pem, alg, std::move(kid), st);
+  throw_if_error(st);
+}
+
+bool Verifier::add_signer(const Signer& signer, Status& st) noexcept {
+  st.clear();
+  auto k = detail::signer_key(signer.impl_.get());
+  if (!k) {
+    st = Status(errc::key, "empty signer (no key)");
+    return false;
+  }
+  try {
+    impl_->keys.push_back(std::move(k));
+  } catch (const std::exception&) {
+    st = Status(errc::internal, "out of memory");
+    return false;
+  }
+  return true;
+}
+
+void Verifier::add_signer(const Signer& signer) {
+  Status st;
+  add_signer(signer, st);
+  throw_if_error(st);
+}
+
+std::size_t Verifier::key_count() const noexcept { return impl_ ? impl_->keys.size() : 0; }
+
+const VerifyOptions& Verifier::options() const noexcept {
+  static const VerifyOptions dflt;
+  return impl_ ? impl_->opts : dflt;
+}
+
+bool Verifier::verify(std::string_view token, TokenKind kind, VerifiedToken& out, Status& st) const {
+  st.clear();
+  if (!impl_) return detail::fail(st, errc::key, "verifier was moved from");
+  try {
+    return detail::verify_impl(*impl_, token, kind, out, st);
+  } catch (const std::exception&) {
+    st = Status(errc::internal, "out of memory");
+    return false;
+  }
+}
+
+VerifiedToken Verifier::verify(std::string_view token, TokenKind kind) const {
+  VerifiedToken out;
+  Status st;
+  if (!verify(token, kind, out, st)) throw Error(st);
+  return out;
+}
+
+}  // namespace instant
