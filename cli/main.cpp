@@ -55,6 +55,13 @@ int main(int argc, char** argv) {
   }
   for (const auto& c : kCommands) {
     if (std::strcmp(c.name, name) != 0) continue;
+    for (int i = 2; i < argc; ++i) {
+      if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+        std::cout << "usage: instant " << c.usage << "\n";
+        return 0;
+      }
+      if (!std::strcmp(argv[i], "--")) break;
+    }
     try {
       return c.run(argc - 2, argv + 2);
     } catch (const cli::UsageError& e) {
