@@ -1,0 +1,495 @@
+#include <instant/channels.hpp>
+
+#include "detail/files.hpp"
+#include "detail/json.hpp"
+
+#include <rapidjson/prettywriter.h>
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+#include <unordered_set>
+#include <utility>
+
+namespace instant {
+
+// ---------------------------------------------------------------- levels
+
+const char* to_string(Level level) noexcept {
+  switch (level) {
+    case Level::public_: return "public";
+    case Level::users: return "users";
+    case Level::groups: return "groups";
+    case Level::staff: return "staff";
+    case Level::superuser: return "superuser";
+  }
+  return "unknown";
+}
+
+Level parse_level(std::string_view text, Status& st) {
+  st.clear();
+  static const Level all[] = {Level::public_, Level::users, Level::groups, Level::staff,
+                              Level::superuser};
+  for (Level l : all) {
+    if (text == to_string(l)) return l;
+  }
+  std::string shown(text.substr(0, 32));
+  if (!detail::utf8_valid(shown)) shown = "?";
+  st = Status(errc::invalid_argument,
+              "unknown channel level '" + shown +
+                  "' (expected public, users, groups, staff or superuser)");
+  return Level::superuser;
+}
+
+Level parse_level(std::string_view text) {
+  Status st;
+  Level l = parse_level(text, st);
+  throw_if_error(st);
+  return l;
+}
+
+// ---------------------------------------------------------------- names
+
+namespace {
+
+bool namespace_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '_' || c == '.';
+}
+
+Status bad_name(const std::string& why) { return Status(errc::invalid_channel, why); }
+
+// A short, printable rendering of a (possibly hostile) name for messages.
+std::string shown_name(std::string_view name) {
+  std::string out;
+  for (char c : name.substr(0, 64)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u >= 0x7f) ? '?' : c;
+  }
+  if (name.size() > 64) out += "...";
+  return out;
+}
+
+}  // namespace
+
+Status validate_channel_name(std::string_view name, const NameRules& rules) {
+  if (name.empty()) return bad_name("channel name is empty");
+  if (name.size() > rules.max_length) {
+    return bad_name("channel name is " + std::to_string(name.size()) + " bytes, more than " +
+                    std::to_string(rules.max_length));
+  }
+  if (!detail::utf8_valid(name)) return bad_name("channel name is not valid UTF-8");
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return bad_name("channel name '" + shown_name(name) + "' contains a control character");
+    }
+    if (u >= 0x80 && !rules.allow_non_ascii) {
+      return bad_name("channel name '" + shown_name(name) +
+                      "' is not ASCII (Centrifugo allows that only with channel_regex)");
+    }
+  }
+  std::string_view rest = name;
+  if (rest.front() == '$') rest.remove_prefix(1);
+  if (rest.find('$') != std::string_view::npos) {
+    return bad_name("channel name '" + shown_name(name) +
+                    "': '$' is allowed only as the first character ($ns:chan)");
+  }
+  if (rest.empty()) return bad_name("channel name '$' has nothing after the '$'");
+  auto colon = rest.find(':');
+  if (colon != std::string_view::npos) {
+    std::string_view ns = rest.substr(0, colon);
+    if (ns.size() < 2 || !std::all_of(ns.begin(), ns.end(), namespace_char)) {
+      return bad_name("channel name '" + shown_name(name) + "': namespace '" + shown_name(ns) +
+                      "' must be 2 or more characters from [-a-zA-Z0-9_.]");
+    }
+    if (colon + 1 == rest.size()) {
+      return bad_name("channel name '" + shown_name(name) + "' is empty after its namespace");
+    }
+  }
+  return {};
+}
+
+void check_channel_name(std::string_view name, const NameRules& rules) {
+  throw_if_error(validate_channel_name(name, rules));
+}
+
+std::string channel_namespace(std::string_view name) {
+  if (!name.empty() && name.front() == '$') name.remove_prefix(1);
+  auto colon = name.find(':');
+  if (colon == std::string_view::npos) return {};
+  return std::string(name.substr(0, colon));
+}
+
+std::string private_channel_name(std::string_view name) {
+  if (!name.empty() && name.front() == '$') return std::string(name);
+  return "$" + std::string(name);
+}
+
+// ---------------------------------------------------------------- authorization
+
+namespace {
+
+bool shares_group(const User& user, const Channel& channel, std::string* which) {
+  for (const auto& g : channel.groups) {
+    if (std::find(user.groups.begin(), user.groups.end(), g) != user.groups.end()) {
+      if (which) *which = g;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Decision explain(const User& user, const Channel& channel, const AuthorizeOptions& opts) {
+  Decision d;
+  d.channel = channel.name;
+  auto allow = [&](std::string why) {
+    d.allowed = true;
+    d.reason = std::move(why);
+    return d;
+  };
+  auto deny = [&](std::string why) {
+    d.allowed = false;
+    d.reason = std::move(why);
+    return d;
+  };
+  if (!channel.active) return deny("channel is inactive");
+  if (!user.authenticated) {
+    if (channel.level == Level::public_) {
+      if (opts.anonymous_public) return allow("public channel, anonymous users allowed");
+      return deny("anonymous user; anonymous access to public channels is off");
+    }
+    return deny(std::string("anonymous user; ") + to_string(channel.level) +
+                " channel needs a logged-in user");
+  }
+  switch (channel.level) {
+    case Level::public_: return allow("public channel, authenticated user");
+    case Level::users: return allow("users channel, authenticated user");
+    case Level::staff:
+      if (user.staff) return allow("staff channel, user is staff");
+      break;
+    case Level::superuser:
+      if (user.superuser) return allow("superuser channel, user is superuser");
+      break;
+    case Level::groups: break;
+  }
+  std::string group;
+  if (shares_group(user, channel, &group)) return allow("user is in group '" + group + "'");
+  switch (channel.level) {
+    case Level::staff: return deny("staff channel, user is not staff and in none of its groups");
+    case Level::superuser:
+      return deny("superuser channel, user is not superuser and in none of its groups");
+    case Level::groups:
+      if (channel.groups.empty()) return deny("groups channel without groups goes to nobody");
+      return deny("groups channel, user is in none of its groups");
+    default: break;
+  }
+  return deny("not authorized");
+}
+
+bool is_authorized(const User& user, const Channel& channel, const AuthorizeOptions& opts) {
+  return explain(user, channel, opts).allowed;
+}
+
+std::vector<Channel> authorized_channels(const User& user, const std::vector<Channel>& channels,
+                                         const AuthorizeOptions& opts) {
+  std::vector<Channel> out;
+  std::unordered_set<std::string> seen;
+  for (const auto& c : channels) {
+    if (seen.count(c.name)) continue;
+    if (is_authorized(user, c, opts)) {
+      seen.insert(c.name);
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- JSON format
+
+namespace {
+
+Status normalize(Channel& c, const RegistryOptions& opts) {
+  if (opts.prefix_private && c.level != Level::public_) c.name = private_channel_name(c.name);
+  Status st = validate_channel_name(c.name, opts.rules);
+  if (!st) return st;
+  std::vector<std::string> groups;
+  for (auto& g : c.groups) {
+    if (g.empty()) return Status(errc::invalid_argument, "channel '" + c.name + "': empty group name");
+    if (!detail::utf8_valid(g)) {
+      return Status(errc::invalid_utf8, "channel '" + c.name + "': group name is not valid UTF-8");
+    }
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(std::move(g));
+  }
+  c.groups = std::move(groups);
+  return {};
+}
+
+Status check_unique(const std::vector<Channel>& v) {
+  std::set<std::string> names;
+  for (const auto& c : v) {
+    if (!names.insert(c.name).second) {
+      return Status(errc::already_exists, "channel '" + c.name + "' is listed twice");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<Channel> parse_channels_json(std::string_view text, const RegistryOptions& opts,
+                                         Status& st) {
+  st.clear();
+  std::vector<Channel> out;
+  st = detail::validate_json(text, "channels file");
+  if (!st) return {};
+  rapidjson::Document doc;
+  if (!detail::parse(doc, text)) {
+    st = Status(errc::invalid_json, "channels file does not parse");
+    return {};
+  }
+  auto bad = [&](const std::string& why) {
+    st = Status(errc::invalid_argument, "channels file: " + why);
+    return std::vector<Channel>{};
+  };
+  if (!doc.IsObject()) return bad("top level must be an object {\"channels\": [...]}");
+  const rapidjson::Value* list = detail::member(doc, "channels");
+  if (!list) return bad("missing \"channels\" array");
+  if (!list->IsArray()) return bad("\"channels\" must be an array");
+  std::size_t i = 0;
+  for (const auto& item : list->GetArray()) {
+    std::string where = "channels[" + std::to_string(i++) + "]";
+    if (!item.IsObject()) return bad(where + " must be an object");
+    Channel c;
+    const rapidjson::Value* v = detail::member(item, "name");
+    if (!v || !v->IsString()) return bad(where + ".name must be a string");
+    c.name.assign(v->GetString(), v->GetStringLength());
+    if ((v = detail::member(item, "level"))) {
+      if (!v->IsString()) return bad(where + ".level must be a string");
+      c.level = parse_level(std::string_view(v->GetString(), v->GetStringLength()), st);
+      if (!st) {
+        st = Status(st.kind(), "channels file: " + where + ": " + st.message());
+        return {};
+      }
+    }
+    if ((v = detail::member(item, "groups"))) {
+      if (!v->IsArray()) return bad(where + ".groups must be an array of strings");
+      for (const auto& g : v->GetArray()) {
+        if (!g.IsString()) return bad(where + ".groups must be an array of strings");
+        c.groups.emplace_back(g.GetString(), g.GetStringLength());
+      }
+    }
+    if ((v = detail::member(item, "active"))) {
+      if (!v->IsBool()) return bad(where + ".active must be true or false");
+      c.active = v->GetBool();
+    }
+    st = normalize(c, opts);
+    if (!st) {
+      st = Status(st.kind(), "channels file: " + where + ": " + st.message());
+      return {};
+    }
+    out.push_back(std::move(c));
+  }
+  st = check_unique(out);
+  if (!st) {
+    st = Status(st.kind(), "channels file: " + st.message());
+    return {};
+  }
+  return out;
+}
+
+std::string channels_to_json(const std::vector<Channel>& channels) {
+  rapidjson::StringBuffer sb;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("channels");
+  w.StartArray();
+  for (const auto& c : channels) {
+    w.StartObject();
+    w.Key("name");
+    w.String(c.name.data(), static_cast<rapidjson::SizeType>(c.name.size()));
+    w.Key("level");
+    w.String(to_string(c.level));
+    w.Key("groups");
+    w.StartArray();
+    for (const auto& g : c.groups) w.String(g.data(), static_cast<rapidjson::SizeType>(g.size()));
+    w.EndArray();
+    w.Key("active");
+    w.Bool(c.active);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+}
+
+// ---------------------------------------------------------------- registry
+
+struct Registry::Impl {
+  std::mutex write_mu;          // serializes writers (read-modify-write)
+  mutable std::mutex ptr_mu;    // guards `current` itself (held only to copy/swap)
+  Snapshot current = std::make_shared<const std::vector<Channel>>();
+
+  Snapshot get() const {
+    std::lock_guard<std::mutex> lk(ptr_mu);
+    return current;
+  }
+  void set(std::vector<Channel> v) {
+    auto next = std::make_shared<const std::vector<Channel>>(std::move(v));
+    std::lock_guard<std::mutex> lk(ptr_mu);
+    current = std::move(next);
+  }
+};
+
+Registry::Registry(RegistryOptions opts) : opts_(std::move(opts)), impl_(std::make_unique<Impl>()) {}
+Registry::~Registry() = default;
+
+std::string Registry::add(Channel channel, Status& st) {
+  st = normalize(channel, opts_);
+  if (!st) return {};
+  std::lock_guard<std::mutex> lk(impl_->write_mu);
+  Snapshot cur = impl_->get();
+  for (const auto& c : *cur) {
+    if (c.name == channel.name) {
+      st = Status(errc::already_exists, "channel '" + channel.name + "' already exists");
+      return {};
+    }
+  }
+  std::vector<Channel> next(*cur);
+  std::string name = channel.name;
+  next.push_back(std::move(channel));
+  impl_->set(std::move(next));
+  return name;
+}
+
+std::string Registry::add(Channel channel) {
+  Status st;
+  std::string name = add(std::move(channel), st);
+  throw_if_error(st);
+  return name;
+}
+
+void Registry::update(Channel channel, Status& st) {
+  st = normalize(channel, opts_);
+  if (!st) return;
+  std::lock_guard<std::mutex> lk(impl_->write_mu);
+  std::vector<Channel> next(*impl_->get());
+  for (auto& c : next) {
+    if (c.name == channel.name) {
+      c = std::move(channel);
+      impl_->set(std::move(next));
+      return;
+    }
+  }
+  st = Status(errc::not_found, "no channel '" + channel.name + "'");
+}
+
+void Registry::update(Channel channel) {
+  Status st;
+  update(std::move(channel), st);
+  throw_if_error(st);
+}
+
+void Registry::remove(std::string_view name, Status& st) {
+  st.clear();
+  std::lock_guard<std::mutex> lk(impl_->write_mu);
+  std::vector<Channel> next(*impl_->get());
+  auto it = std::find_if(next.begin(), next.end(), [&](const Channel& c) { return c.name == name; });
+  if (it == next.end()) {
+    st = Status(errc::not_found, "no channel '" + shown_name(name) + "'");
+    return;
+  }
+  next.erase(it);
+  impl_->set(std::move(next));
+}
+
+void Registry::remove(std::string_view name) {
+  Status st;
+  remove(name, st);
+  throw_if_error(st);
+}
+
+void Registry::replace_all(std::vector<Channel> channels, Status& st) {
+  for (auto& c : channels) {
+    st = normalize(c, opts_);
+    if (!st) return;
+  }
+  st = check_unique(channels);
+  if (!st) return;
+  std::lock_guard<std::mutex> lk(impl_->write_mu);
+  impl_->set(std::move(channels));
+}
+
+void Registry::replace_all(std::vector<Channel> channels) {
+  Status st;
+  replace_all(std::move(channels), st);
+  throw_if_error(st);
+}
+
+std::optional<Channel> Registry::find(std::string_view name) const {
+  Snapshot s = impl_->get();
+  for (const auto& c : *s) {
+    if (c.name == name) return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<Channel> Registry::list() const { return *impl_->get(); }
+Registry::Snapshot Registry::snapshot() const { return impl_->get(); }
+std::size_t Registry::size() const { return impl_->get()->size(); }
+
+std::vector<Channel> Registry::for_user(const User& user, const AuthorizeOptions& opts) const {
+  return authorized_channels(user, *impl_->get(), opts);
+}
+
+std::vector<Decision> Registry::explain(const User& user, const AuthorizeOptions& opts) const {
+  Snapshot s = impl_->get();
+  std::vector<Decision> out;
+  out.reserve(s->size());
+  for (const auto& c : *s) out.push_back(instant::explain(user, c, opts));
+  return out;
+}
+
+void Registry::load_json(std::string_view text, Status& st) {
+  std::vector<Channel> v = parse_channels_json(text, opts_, st);
+  if (!st) return;
+  std::lock_guard<std::mutex> lk(impl_->write_mu);
+  impl_->set(std::move(v));
+}
+
+void Registry::load_json(std::string_view text) {
+  Status st;
+  load_json(text, st);
+  throw_if_error(st);
+}
+
+std::string Registry::to_json() const { return channels_to_json(*impl_->get()); }
+
+void Registry::load(const std::string& path, Status& st) {
+  std::string text;
+  st = detail::read_file(path, opts_.max_file_bytes, &text);
+  if (!st) return;
+  load_json(text, st);
+  if (!st) st = Status(st.kind(), "'" + path + "': " + st.message());
+}
+
+void Registry::load(const std::string& path) {
+  Status st;
+  load(path, st);
+  throw_if_error(st);
+}
+
+void Registry::save(const std::string& path, Status& st) const {
+  st = detail::write_file_atomic(path, to_json(), 0644);
+}
+
+void Registry::save(const std::string& path) const {
+  Status st;
+  save(path, st);
+  throw_if_error(st);
+}
+
+}  // namespace instant
