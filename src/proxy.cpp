@@ -1,0 +1,291 @@
+#include <instant/proxy.hpp>
+
+#include "detail/json.hpp"
+
+#include <chrono>
+#include <exception>
+
+namespace instant {
+namespace {
+
+constexpr std::int64_t kDefaultRefresh = 3600;
+
+std::int64_t now_of(const ProxyOptions& o) {
+  if (o.now != 0) return o.now;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string error_reply(int code, std::string_view message, bool temporary = false) {
+  rapidjson::StringBuffer sb;
+  detail::JsonWriter w(sb);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(code);
+  w.Key("message");
+  detail::write_string(w, message);
+  if (temporary) {
+    w.Key("temporary");
+    w.Bool(true);
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+std::string bad_request_reply(const Status& st) {
+  int code = st.kind() == errc::too_large ? proxy_code::too_large : proxy_code::bad_request;
+  return error_reply(code, (code == proxy_code::too_large ? "request too large: " : "bad request: ") +
+                               st.message());
+}
+
+std::string expired_reply() { return R"({"result":{"expired":true}})"; }
+
+std::string expire_at_reply(std::int64_t expire_at) {
+  if (expire_at <= 0) return R"({"result":{}})";
+  return R"({"result":{"expire_at":)" + std::to_string(expire_at) + "}}";
+}
+
+// Reads an optional string member; false (and st) when present with another type.
+bool read_string(const rapidjson::Value& obj, const char* name, std::string* out, Status& st) {
+  const rapidjson::Value* v = detail::member(obj, name);
+  if (!v || v->IsNull()) return true;
+  if (!v->IsString()) {
+    st = Status(errc::invalid_argument, std::string("'") + name + "' must be a string");
+    return false;
+  }
+  out->assign(v->GetString(), v->GetStringLength());
+  return true;
+}
+
+// Runs the resolver, turning an exception into `failed`.
+std::optional<User> resolve_user(const UserResolver& resolve, const ProxyRequest& req,
+                                 bool* failed) {
+  *failed = false;
+  if (!resolve) return std::nullopt;
+  try {
+    return resolve(req);
+  } catch (...) {
+    *failed = true;
+    return std::nullopt;
+  }
+}
+
+template <typename F>
+std::string guarded(F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return R"({"error":{"code":500,"message":"internal error: out of memory","temporary":true}})";
+  } catch (...) {
+    return R"({"error":{"code":500,"message":"internal error","temporary":true}})";
+  }
+}
+
+void report(const ProxyOptions& opts, const Decision& d) {
+  if (!opts.on_decision) return;
+  try {
+    opts.on_decision(d);
+  } catch (...) {
+    // a logging hook must not change the decision
+  }
+}
+
+// Shared checks of subscribe and sub_refresh: the decision for the request's
+// user and channel, or a deny with its reason.
+Decision decide_channel(const ProxyRequest& req, const Registry& registry,
+                        const UserResolver& resolve, const ProxyOptions& opts, bool* failed) {
+  Decision d;
+  d.channel = req.channel;
+  std::optional<User> user = resolve_user(resolve, req, failed);
+  if (*failed) {
+    d.reason = "user resolver failed";
+    return d;
+  }
+  if (!user) {
+    d.reason = "user '" + req.user + "' is unknown to the host";
+    return d;
+  }
+  if (user->authenticated && user->id != req.user) {
+    d.reason = "resolver returned user '" + user->id + "' for request user '" + req.user + "'";
+    return d;
+  }
+  if (!user->authenticated && !req.user.empty()) {
+    d.reason = "resolver returned an anonymous user for user '" + req.user + "'";
+    return d;
+  }
+  std::optional<Channel> ch = registry.find(req.channel);
+  if (!ch) {
+    d.reason = "channel is not registered";
+    return d;
+  }
+  d = explain(*user, *ch, opts.authorize);
+  return d;
+}
+
+}  // namespace
+
+ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes, Status& st) {
+  st.clear();
+  ProxyRequest req;
+  if (body.size() > max_bytes) {
+    st = Status(errc::too_large, "request body is " + std::to_string(body.size()) +
+                                     " bytes, more than " + std::to_string(max_bytes));
+    return req;
+  }
+  st = detail::validate_json(body, "proxy request");
+  if (!st) return req;
+  rapidjson::Document doc;
+  if (!detail::parse(doc, body)) {
+    st = Status(errc::invalid_json, "proxy request does not parse");
+    return req;
+  }
+  if (!doc.IsObject()) {
+    st = Status(errc::invalid_argument, "proxy request must be a JSON object");
+    return req;
+  }
+  if (!read_string(doc, "client", &req.client, st) ||
+      !read_string(doc, "transport", &req.transport, st) ||
+      !read_string(doc, "protocol", &req.protocol, st) ||
+      !read_string(doc, "encoding", &req.encoding, st) ||
+      !read_string(doc, "user", &req.user, st) ||
+      !read_string(doc, "channel", &req.channel, st) ||
+      !read_string(doc, "token", &req.token, st) ||
+      !read_string(doc, "b64data", &req.b64data, st) ||
+      !read_string(doc, "name", &req.name, st) ||
+      !read_string(doc, "version", &req.version, st)) {
+    return req;
+  }
+  if (const rapidjson::Value* v = detail::member(doc, "data")) {
+    if (!v->IsNull()) req.data = detail::to_string(*v);
+  }
+  if (const rapidjson::Value* v = detail::member(doc, "meta")) {
+    if (!v->IsNull()) req.meta = detail::to_string(*v);
+  }
+  if (const rapidjson::Value* v = detail::member(doc, "channels")) {
+    if (!v->IsNull()) {
+      if (!v->IsArray()) {
+        st = Status(errc::invalid_argument, "'channels' must be an array of strings");
+        return req;
+      }
+      for (const auto& c : v->GetArray()) {
+        if (!c.IsString()) {
+          st = Status(errc::invalid_argument, "'channels' must be an array of strings");
+          return req;
+        }
+        req.channels.emplace_back(c.GetString(), c.GetStringLength());
+      }
+    }
+  }
+  return req;
+}
+
+std::string proxy_connect(std::string_view body, const Registry& registry,
+                          const UserResolver& resolve, const ProxyOptions& opts,
+                          std::vector<std::pair<std::string, std::string>> headers) {
+  return guarded([&]() -> std::string {
+    Status st;
+    ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
+    if (!st) return bad_request_reply(st);
+    req.headers = std::move(headers);
+    bool failed = false;
+    std::optional<User> user = resolve_user(resolve, req, &failed);
+    if (failed) return error_reply(proxy_code::internal, "internal error", true);
+    if (!user) return error_reply(proxy_code::unauthorized, "unauthorized");
+    if (!user->authenticated && !opts.authorize.anonymous_public) {
+      return error_reply(proxy_code::unauthorized, "unauthorized");
+    }
+    if (user->authenticated && user->id.empty()) {
+      return error_reply(proxy_code::internal, "internal error: user without id", true);
+    }
+    rapidjson::StringBuffer sb;
+    detail::JsonWriter w(sb);
+    w.StartObject();
+    w.Key("result");
+    w.StartObject();
+    w.Key("user");
+    detail::write_string(w, user->authenticated ? user->id : std::string());
+    if (opts.connection_lifetime > 0) {
+      w.Key("expire_at");
+      w.Int64(now_of(opts) + opts.connection_lifetime);
+    }
+    if (opts.server_side_subscriptions) {
+      w.Key("channels");
+      w.StartArray();
+      for (const auto& c : registry.for_user(*user, opts.authorize)) detail::write_string(w, c.name);
+      w.EndArray();
+    }
+    w.EndObject();
+    w.EndObject();
+    return std::string(sb.GetString(), sb.GetSize());
+  });
+}
+
+std::string proxy_subscribe(std::string_view body, const Registry& registry,
+                            const UserResolver& resolve, const ProxyOptions& opts,
+                            std::vector<std::pair<std::string, std::string>> headers) {
+  return guarded([&]() -> std::string {
+    Status st;
+    ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
+    if (!st) return bad_request_reply(st);
+    req.headers = std::move(headers);
+    st = validate_channel_name(req.channel, registry.options().rules);
+    if (!st) return bad_request_reply(st);
+    bool failed = false;
+    Decision d = decide_channel(req, registry, resolve, opts, &failed);
+    report(opts, d);
+    if (failed) return error_reply(proxy_code::internal, "internal error", true);
+    if (!d.allowed) return error_reply(proxy_code::forbidden, "permission denied");
+    if (opts.subscription_lifetime > 0) {
+      return expire_at_reply(now_of(opts) + opts.subscription_lifetime);
+    }
+    return R"({"result":{}})";
+  });
+}
+
+std::string proxy_refresh(std::string_view body, const Registry& registry,
+                          const UserResolver& resolve, const ProxyOptions& opts,
+                          std::vector<std::pair<std::string, std::string>> headers) {
+  (void)registry;
+  return guarded([&]() -> std::string {
+    Status st;
+    ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
+    if (!st) return bad_request_reply(st);
+    req.headers = std::move(headers);
+    bool failed = false;
+    std::optional<User> user = resolve_user(resolve, req, &failed);
+    if (failed) return error_reply(proxy_code::internal, "internal error", true);
+    bool ok = user && ((user->authenticated && !user->id.empty() && user->id == req.user) ||
+                       (!user->authenticated && req.user.empty() &&
+                        opts.authorize.anonymous_public));
+    if (!ok) return expired_reply();
+    std::int64_t life = opts.connection_lifetime > 0 ? opts.connection_lifetime : kDefaultRefresh;
+    return expire_at_reply(now_of(opts) + life);
+  });
+}
+
+std::string proxy_sub_refresh(std::string_view body, const Registry& registry,
+                              const UserResolver& resolve, const ProxyOptions& opts,
+                              std::vector<std::pair<std::string, std::string>> headers) {
+  return guarded([&]() -> std::string {
+    Status st;
+    ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
+    if (!st) return bad_request_reply(st);
+    req.headers = std::move(headers);
+    st = validate_channel_name(req.channel, registry.options().rules);
+    if (!st) return bad_request_reply(st);
+    bool failed = false;
+    Decision d = decide_channel(req, registry, resolve, opts, &failed);
+    report(opts, d);
+    if (failed) return error_reply(proxy_code::internal, "internal error", true);
+    if (!d.allowed) return expired_reply();
+    std::int64_t life =
+        opts.subscription_lifetime > 0 ? opts.subscription_lifetime : kDefaultRefresh;
+    return expire_at_reply(now_of(opts) + life);
+  });
+}
+
+}  // namespace instant
