@@ -326,6 +326,51 @@ std::string channels_to_json(const std::vector<Channel>& channels) {
   return std::string(sb.GetString(), sb.GetSize()) + "\n";
 }
 
+std::vector<User> parse_users_json(std::string_view text, Status& st) {
+  st = detail::validate_json(text, "users file");
+  if (!st) return {};
+  rapidjson::Document doc;
+  if (!detail::parse(doc, text)) {
+    st = Status(errc::invalid_json, "users file does not parse");
+    return {};
+  }
+  auto bad = [&](const std::string& why) {
+    st = Status(errc::invalid_argument, "users file: " + why);
+    return std::vector<User>{};
+  };
+  const rapidjson::Value* list = detail::member(doc, "users");
+  if (!list || !list->IsArray()) return bad("expected {\"users\": [...]}");
+  std::vector<User> out;
+  std::set<std::string> ids;
+  std::size_t i = 0;
+  for (const auto& item : list->GetArray()) {
+    std::string where = "users[" + std::to_string(i++) + "]";
+    if (!item.IsObject()) return bad(where + " must be an object");
+    User u;
+    const rapidjson::Value* v = detail::member(item, "id");
+    if (!v || !v->IsString() || v->GetStringLength() == 0) {
+      return bad(where + ".id must be a non-empty string");
+    }
+    u.id.assign(v->GetString(), v->GetStringLength());
+    if (!ids.insert(u.id).second) return bad(where + ".id is listed twice");
+    if ((v = detail::member(item, "groups"))) {
+      if (!v->IsArray()) return bad(where + ".groups must be an array of strings");
+      for (const auto& g : v->GetArray()) {
+        if (!g.IsString()) return bad(where + ".groups must be an array of strings");
+        u.groups.emplace_back(g.GetString(), g.GetStringLength());
+      }
+    }
+    for (auto flag : {std::make_pair("staff", &u.staff), std::make_pair("superuser", &u.superuser)}) {
+      if ((v = detail::member(item, flag.first))) {
+        if (!v->IsBool()) return bad(where + "." + flag.first + " must be true or false");
+        *flag.second = v->GetBool();
+      }
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- registry
 
 struct Registry::Impl {

@@ -185,6 +185,11 @@ INSTANT_API std::vector<Channel> parse_channels_json(std::string_view text,
 // Serializes channels in the registry file format.
 INSTANT_API std::string channels_to_json(const std::vector<Channel>& channels);
 
+// Parses a users file `{"users":[{"id","groups","staff","superuser"}]}` (for
+// tools and tests that resolve users without a host database). Every user is
+// authenticated; ids must be non-empty and unique. Pure; thread-safe.
+INSTANT_API std::vector<User> parse_users_json(std::string_view text, Status& st);
+
 }  // namespace instant
 
 #endif  // INSTANT_CHANNELS_HPP
