@@ -2,10 +2,13 @@
 #ifndef INSTANT_INSTANT_HPP
 #define INSTANT_INSTANT_HPP
 
+#include <instant/channels.hpp>
 #include <instant/client.hpp>
 #include <instant/config.hpp>
+#include <instant/config_gen.hpp>
 #include <instant/error.hpp>
 #include <instant/message.hpp>
+#include <instant/proxy.hpp>
 #include <instant/version.h>
 
 #endif  // INSTANT_INSTANT_HPP
