@@ -4,6 +4,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 
+#include <instant/bundle.hpp>
 #include <instant/channels.hpp>
 #include <instant/config_gen.hpp>
 #include <instant/proxy.hpp>
@@ -93,6 +94,31 @@ instant::Channel channel_from_flags(const Args& a, const std::string& name) {
 std::vector<instant::User> load_users(const std::string& path);
 
 }  // namespace
+
+int cmd_bundle(int argc, char** argv) {
+  Args a(argc, argv, {"registry", "user", "group", "csrf", "lifetime"},
+         {"staff", "superuser", "anonymous", "anonymous-public", "server-side", "server-side-subs",
+          "prefix-private", "allow-non-ascii"});
+  if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
+  instant::Registry reg(registry_options(a));
+  reg.load(require_registry(a));
+  auto user = flag_user(a);
+  if (!user) throw UsageError("missing --user NAME (or --anonymous)");
+  const char* key = std::getenv("CENTRIFUGO_HMAC_KEY");
+  if (!key || !*key) throw instant::Error(instant::errc::config, "CENTRIFUGO_HMAC_KEY is not set");
+  instant::Signer signer = instant::Signer::hmac(key);
+  instant::BundleOptions o;
+  o.authorize = authorize_options(a);
+  o.lifetime = a.get_int("lifetime", 86400);
+  if (a.has("server-side") && a.has("server-side-subs")) {
+    throw UsageError("--server-side and --server-side-subs exclude each other");
+  }
+  if (a.has("server-side")) o.server_side = instant::ServerSide::channels;
+  if (a.has("server-side-subs")) o.server_side = instant::ServerSide::subs;
+  instant::Bundle b = instant::make_bundle(signer, reg, *user, a.get("csrf").value_or(""), o);
+  std::cout << b.to_json() << "\n";
+  return 0;
+}
 
 int cmd_genconfig(int argc, char** argv) {
   Args a(argc, argv,

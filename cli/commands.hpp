@@ -11,6 +11,7 @@ int cmd_token(int argc, char** argv);
 int cmd_subtoken(int argc, char** argv);
 int cmd_verify(int argc, char** argv);
 int cmd_jwks(int argc, char** argv);
+int cmd_bundle(int argc, char** argv);
 int cmd_genconfig(int argc, char** argv);
 int cmd_channels(int argc, char** argv);
 int cmd_proxy(int argc, char** argv);
