@@ -2,6 +2,7 @@
 #ifndef INSTANT_INSTANT_HPP
 #define INSTANT_INSTANT_HPP
 
+#include <instant/bundle.hpp>
 #include <instant/channels.hpp>
 #include <instant/client.hpp>
 #include <instant/config.hpp>
