@@ -43,7 +43,7 @@ struct BundleChannel {
 };
 
 // The endpoint payload. A value type that holds tokens: keep it out of logs.
-struct Bundle {
+struct INSTANT_API Bundle {
   std::string csrf_token;
   std::string ws_token;  // connection JWT
   std::vector<BundleChannel> channels;

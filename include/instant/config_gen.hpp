@@ -45,7 +45,7 @@ struct ServerConfigOptions {
 };
 
 // A generated configuration. Holds secrets: keep it out of logs.
-struct GeneratedConfig {
+struct INSTANT_API GeneratedConfig {
   std::string json;  // the config.json text
   std::string hmac_key;
   std::string api_key;
