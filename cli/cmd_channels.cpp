@@ -125,7 +125,7 @@ int cmd_genconfig(int argc, char** argv) {
          {"output", "origin", "registry", "port", "address", "host", "site", "connect-proxy",
           "refresh-proxy", "subscribe-proxy", "sub-refresh-proxy", "proxy-header",
           "history-size", "history-ttl"},
-         {"force", "no-presence", "no-admin", "prefix-private", "allow-non-ascii"});
+         {"force", "no-presence", "no-admin", "no-usage-stats", "prefix-private", "allow-non-ascii"});
   if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
   instant::ServerConfigOptions o;
   o.host = a.get("host").value_or(env_or("CENTRIFUGO_HOST", "http://localhost"));
@@ -140,6 +140,7 @@ int cmd_genconfig(int argc, char** argv) {
   }
   o.presence = !a.has("no-presence");
   o.admin = !a.has("no-admin");
+  o.usage_stats = !a.has("no-usage-stats");
   o.history_size = static_cast<int>(a.get_int("history-size", 100));
   o.history_ttl = a.get_int("history-ttl", 300);
   o.connect_proxy = a.get("connect-proxy").value_or("");

@@ -32,7 +32,7 @@ const Command kCommands[] = {
     {"jwks", "jwks KEY_FILE ALG KID [KEY_FILE ALG KID]...", cli::cmd_jwks},
     {"bundle", "bundle --registry FILE --user NAME [--group G]... [--staff] [--superuser] [--anonymous --anonymous-public] [--csrf TOKEN] [--lifetime SECONDS] [--server-side | --server-side-subs]  (signs with CENTRIFUGO_HMAC_KEY)",
      cli::cmd_bundle},
-    {"genconfig", "genconfig [--output FILE] [--force] [--origin URL]... [--registry FILE] [--port N] [--address IP] [--host URL] [--site NAME] [--connect-proxy URL] [--refresh-proxy URL] [--subscribe-proxy URL] [--sub-refresh-proxy URL] [--proxy-header NAME]... [--history-size N] [--history-ttl SECONDS] [--no-presence] [--no-admin]",
+    {"genconfig", "genconfig [--output FILE] [--force] [--origin URL]... [--registry FILE] [--port N] [--address IP] [--host URL] [--site NAME] [--connect-proxy URL] [--refresh-proxy URL] [--subscribe-proxy URL] [--sub-refresh-proxy URL] [--proxy-header NAME]... [--history-size N] [--history-ttl SECONDS] [--no-presence] [--no-admin] [--no-usage-stats]",
      cli::cmd_genconfig},
     {"channels", "channels list|add|update|remove|explain --registry FILE [NAME] [--level L] [--group G]... [--inactive] [--prefix-private] [--json] [--user NAME [--staff] [--superuser] | --anonymous [--anonymous-public]]",
      cli::cmd_channels},

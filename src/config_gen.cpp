@@ -275,6 +275,13 @@ GeneratedConfig generate_server_config(const ServerConfigOptions& o, Status& st)
   w.Key("enabled");
   w.Bool(true);
   w.EndObject();
+  if (!o.usage_stats) {
+    w.Key("usage_stats");
+    w.StartObject();
+    w.Key("disabled");
+    w.Bool(true);
+    w.EndObject();
+  }
   w.EndObject();
   g.json.assign(sb.GetString(), sb.GetSize());
   g.json += "\n";

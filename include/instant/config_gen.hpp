@@ -30,6 +30,7 @@ struct ServerConfigOptions {
   int history_size = 100;                 // 0 = no history
   std::int64_t history_ttl = 300;         // seconds; used when history_size > 0
   bool admin = true;                      // admin UI with generated password and secret
+  bool usage_stats = true;                // false: usage_stats.disabled (no anonymous stats)
   // Proxy endpoints (http/https URLs); empty = that proxy is off.
   std::string connect_proxy;
   std::string refresh_proxy;

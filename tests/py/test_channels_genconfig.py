@@ -47,6 +47,7 @@ def test_genconfig_passes_checkconfig_and_starts_the_server(tmp_path):
                 cfg["admin"]["password"], cfg["admin"]["secret"]}) == 4
     assert cfg["client"]["allowed_origins"] == ["http://localhost:8000"]
     assert [ns["name"] for ns in cfg["channel"]["namespaces"]] == ["chat", "ops"]
+    assert "usage_stats" not in cfg
 
     server = Centrifugo(config=cfg)  # the harness only moves it to a free port
     try:
@@ -70,7 +71,8 @@ def test_genconfig_with_proxies_passes_checkconfig(tmp_path):
                              "--refresh-proxy", "http://127.0.0.1:9/refresh",
                              "--subscribe-proxy", "http://127.0.0.1:9/subscribe",
                              "--sub-refresh-proxy", "http://127.0.0.1:9/sub_refresh",
-                             "--proxy-header", "Cookie", "--history-size", "0", "--no-admin")
+                             "--proxy-header", "Cookie", "--history-size", "0", "--no-admin",
+                             "--no-usage-stats")
     r = checkconfig(path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert cfg["client"]["proxy"]["connect"] == {"enabled": True, "endpoint": "http://127.0.0.1:9/connect",
@@ -80,6 +82,7 @@ def test_genconfig_with_proxies_passes_checkconfig(tmp_path):
         assert ns["subscribe_proxy_enabled"] and ns["sub_refresh_proxy_enabled"]
         assert "history_size" not in ns
     assert cfg["admin"] == {"enabled": False}
+    assert cfg["usage_stats"] == {"disabled": True}
 
 
 def test_genconfig_refuses_to_overwrite_and_bad_input(tmp_path):
