@@ -35,6 +35,7 @@ const settle = (channel) => {
   maybeReady();
 };
 
+client.on('connecting', (ctx) => out({ event: 'connecting', code: ctx.code, reason: ctx.reason }));
 client.on('connected', (ctx) => {
   out({ event: 'connected', client: ctx.client });
   connected = true;
@@ -53,6 +54,7 @@ client.on('publication', (ctx) => out({ event: 'server_publication', channel: ct
 
 for (const s of spec.subs) {
   const sub = client.newSubscription(s.channel, s.token ? { token: s.token } : {});
+  sub.on('subscribing', (ctx) => out({ event: 'subscribing', channel: s.channel, code: ctx.code, reason: ctx.reason }));
   sub.on('subscribed', () => {
     out({ event: 'subscribed', channel: s.channel });
     settle(s.channel);

@@ -6,6 +6,7 @@ import os
 import queue
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from conftest import CLI, JS_DIR, run_cli
@@ -151,6 +152,16 @@ class ProxyHost:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_call(self, pred, what):
+        """Waits (bounded, see EVENT_WAIT) for a proxy call matching pred."""
+        deadline = time.monotonic() + EVENT_WAIT
+        while time.monotonic() < deadline:
+            for call in list(self.calls):
+                if pred(*call):
+                    return call
+            time.sleep(0.05)
+        raise AssertionError(f"no {what} proxy call; calls: {self.calls}")
 
     def url(self, kind):
         return f"http://127.0.0.1:{self.port}/{kind}"

@@ -130,3 +130,64 @@ def test_proxy_cli_answers_hostile_input_with_error_replies(tmp_path):
     assert "deny chat:staff: staff channel" in r.stderr
     r = run_cli("proxy", "bogus", "--registry", reg, input="{}")
     assert r.returncode == 2
+
+
+@pytest.fixture
+def refreshing(tmp_path):
+    """Connections and subscriptions that expire after 1 s unless the refresh
+    and sub_refresh proxies extend them."""
+    reg = make_registry(tmp_path, CHANNELS)
+    users = write_json(str(tmp_path / "users.json"), USERS)
+    host = ProxyHost(reg, users, SESSIONS, ["--connection-lifetime", "1", "--subscription-lifetime", "1"])
+    cfg, _, _ = genconfig(tmp_path, "--registry", reg, "--origin", "http://localhost:*",
+                          "--connect-proxy", host.url("connect"), "--refresh-proxy", host.url("refresh"),
+                          "--subscribe-proxy", host.url("subscribe"),
+                          "--sub-refresh-proxy", host.url("sub_refresh"), "--proxy-header", "Cookie")
+    # Centrifugo checks subscription expiry on its presence tick (27 s by
+    # default) after a grace delay (25 s): shorten both for the test.
+    cfg["client"]["presence_update_interval"] = "1s"
+    cfg["client"]["expired_sub_close_delay"] = "1s"
+    server = Centrifugo(config=cfg)
+    yield host, server, users
+    server.cleanup()
+    host.close()
+
+
+def test_refresh_extends_then_expires_a_removed_user(refreshing):
+    host, server, users = refreshing
+    client = LiveClient(ws(server), subs=[], headers={"Cookie": "session=s-bob"})
+    try:
+        client.ready()
+        assert client.of("connected")
+        _, req, resp = host.wait_call(lambda k, req, resp: k == "refresh", "refresh")
+        assert req["user"] == "bob" and resp["result"]["expire_at"] > 0
+        # The host deletes bob: the next refresh expires the connection, and
+        # the reconnect is refused by the connect proxy.
+        write_json(users, {"users": [u for u in USERS["users"] if u["id"] != "bob"]})
+        host.wait_call(lambda k, req, resp: k == "refresh" and resp == {"result": {"expired": True}},
+                       "expiring refresh")
+        host.wait_call(lambda k, req, resp: k == "connect" and "error" in resp, "refused reconnect")
+        e = client.wait_for(lambda e: e["event"] in ("error", "disconnected") and e.get("code") == 401,
+                            "refused reconnect")
+        assert e["code"] == 401
+    finally:
+        client.close()
+
+
+def test_sub_refresh_extends_then_expires_a_lost_authorization(refreshing):
+    host, server, users = refreshing
+    client = LiveClient(ws(server), subs=[("ops:alerts", None)], headers={"Cookie": "session=s-alice"})
+    try:
+        client.ready()
+        assert [e["channel"] for e in client.of("subscribed")] == ["ops:alerts"]
+        host.wait_call(lambda k, req, resp: k == "sub_refresh" and "expire_at" in resp.get("result", {}),
+                       "sub_refresh")
+        # alice leaves the ops group: her subscription expires and the
+        # resubscription is denied.
+        write_json(users, {"users": [{"id": "alice", "groups": []}, {"id": "bob", "staff": True}]})
+        host.wait_call(lambda k, req, resp: k == "sub_refresh" and resp == {"result": {"expired": True}},
+                       "expiring sub_refresh")
+        e = client.wait_for(lambda e: e["event"] == "unsubscribed", "lost subscription")
+        assert e["channel"] == "ops:alerts" and e["code"] == 403, client.events
+    finally:
+        client.close()
