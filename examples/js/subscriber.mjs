@@ -1,45 +1,45 @@
-// A browser-style subscriber for the demo: the npm `centrifuge` client
-// connects with a connection token, subscribes to each channel (with its
-// subscription token when one is given) and prints every event the way
-// django-instant's onMessage(msg) receives it: {channel, site, message, data}.
-//   node subscriber.mjs WS_URL CONNECTION_TOKEN COUNT [CHANNEL[=SUBTOKEN]]...
+// What a browser does with instant's bundle (django-instant's get_token /
+// login reply): connect with `ws_token`, subscribe to every authorized
+// channel with its subscription token, and hand each event to onMessage(msg)
+// with django-instant's {channel, site, message, data}.
+//   node subscriber.mjs WS_URL BUNDLE_JSON_FILE COUNT NAME
 // Prints "ready" once every subscription is live; exits after COUNT events
-// (or 15 s). Publications through server-side subscriptions (the token's
-// `channels` claim) arrive too.
+// (or fails after 15 s).
+import { readFileSync } from 'node:fs';
 import { Centrifuge } from 'centrifuge';
 import WebSocket from 'ws';
 
-const [url, token, countArg, ...specs] = process.argv.slice(2);
+const [url, bundleFile, countArg, name] = process.argv.slice(2);
+const bundle = JSON.parse(readFileSync(bundleFile, 'utf8'));
 const want = Number(countArg);
 let seen = 0;
-const client = new Centrifuge(url, { token, websocket: WebSocket });
+const client = new Centrifuge(url, { token: bundle.ws_token, websocket: WebSocket });
 
-function onMessage(channel, data) {
-  // django-instant's envelope may arrive as an object or as a JSON string.
+function onMessage(data) {
+  // The envelope arrives as an object, or as a JSON string from frontends
+  // configured for django-instant's wire form.
   const msg = typeof data === 'string' ? JSON.parse(data) : data;
-  const extra = msg.event_class ? ` [${msg.event_class}]` : '';
+  const tag = msg.event_class ? ` [${msg.event_class}]` : '';
   const payload = msg.data !== undefined ? ` data=${JSON.stringify(msg.data)}` : '';
-  console.log(`live  ${channel}${extra}: ${msg.message ?? ''}${payload} (site ${msg.site})`);
+  console.log(`${name} got ${msg.channel}${tag}: ${msg.message ?? ''}${payload} (site ${msg.site})`);
   if (++seen >= want) {
     client.disconnect();
-    process.exit(0);
+    setTimeout(() => process.exit(0), 10);
   }
 }
 
-let pending = specs.length;
-const ready = () => { if (pending === 0) console.log('ready'); };
-client.on('subscribed', (ctx) => { console.log(`subscribed ${ctx.channel} (server-side)`); });
-client.on('publication', (ctx) => onMessage(ctx.channel, ctx.data));
-client.on('connected', () => ready());
-client.on('disconnected', (ctx) => { if (seen < want) { console.error(`disconnected: ${ctx.code} ${ctx.reason}`); process.exit(1); } });
-for (const spec of specs) {
-  const eq = spec.indexOf('=');
-  const channel = eq < 0 ? spec : spec.slice(0, eq);
-  const sub = client.newSubscription(channel, eq < 0 ? {} : { token: spec.slice(eq + 1) });
-  sub.on('subscribed', () => { console.log(`subscribed ${channel}`); pending--; ready(); });
-  sub.on('error', (ctx) => { console.error(`subscription ${channel} failed: ${ctx.error.code} ${ctx.error.message}`); process.exit(1); });
-  sub.on('publication', (ctx) => onMessage(channel, ctx.data));
+let pending = bundle.channels.length;
+for (const ch of bundle.channels) {
+  const sub = client.newSubscription(ch.name, ch.token ? { token: ch.token } : {});
+  sub.on('subscribed', () => { if (--pending === 0) console.log('ready'); });
+  sub.on('error', (ctx) => { console.error(`${name}: subscription ${ch.name} failed: ${ctx.error.code} ${ctx.error.message}`); process.exit(1); });
+  sub.on('publication', (ctx) => onMessage(ctx.data));
   sub.subscribe();
 }
+client.on('publication', (ctx) => onMessage(ctx.data));  // server-side subscriptions
+client.on('connected', () => { if (pending === 0) console.log('ready'); });
+client.on('disconnected', (ctx) => {
+  if (seen < want) { console.error(`${name}: disconnected ${ctx.code} ${ctx.reason}`); process.exit(1); }
+});
 client.connect();
-setTimeout(() => { console.error(`timed out after ${seen}/${want} events`); process.exit(1); }, 15000);
+setTimeout(() => { console.error(`${name}: timed out after ${seen}/${want} events`); process.exit(1); }, 15000);
