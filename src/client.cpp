@@ -3,6 +3,7 @@
 #include "detail/json.hpp"
 #include "detail/transport.hpp"
 
+#include <type_traits>
 #include <utility>
 
 namespace instant {
@@ -53,6 +54,38 @@ Batch& Batch::command(std::string method, std::string params_json) {
 namespace {
 
 constexpr std::size_t kMaxChannel = 255;
+
+// Writes "key": value only when value is not empty.
+void write_opt(JsonWriter& w, const char* key, std::string_view value) {
+  if (value.empty()) return;
+  write_key(w, key);
+  write_string(w, value);
+}
+
+// Writes "key": {"offset":N,"epoch":".."}.
+void write_position(JsonWriter& w, const char* key, const StreamPosition& pos) {
+  write_key(w, key);
+  w.StartObject();
+  write_key(w, "offset");
+  w.Uint64(pos.offset);
+  write_key(w, "epoch");
+  write_string(w, pos.epoch);
+  w.EndObject();
+}
+
+// Runs the non-throwing form `fn(Status&)` and throws what it reports.
+template <class Fn>
+auto or_throw(Fn&& fn) {
+  Status st;
+  if constexpr (std::is_void_v<decltype(fn(st))>) {
+    fn(st);
+    throw_if_error(st);
+  } else {
+    auto r = fn(st);
+    throw_if_error(st);
+    return r;
+  }
+}
 
 Status check_channel(std::string_view channel, const char* what = "channel") {
   if (channel.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
@@ -119,10 +152,7 @@ void write_payload(JsonWriter& w, std::string_view data, std::string_view b64dat
     write_key(w, "data");
     write_raw(w, data);
   }
-  if (!b64data.empty()) {
-    write_key(w, "b64data");
-    write_string(w, b64data);
-  }
+  write_opt(w, "b64data", b64data);
   if (o.skip_history) {
     write_key(w, "skip_history");
     w.Bool(true);
@@ -136,10 +166,7 @@ void write_payload(JsonWriter& w, std::string_view data, std::string_view b64dat
     }
     w.EndObject();
   }
-  if (!o.idempotency_key.empty()) {
-    write_key(w, "idempotency_key");
-    write_string(w, o.idempotency_key);
-  }
+  write_opt(w, "idempotency_key", o.idempotency_key);
   if (o.delta) {
     write_key(w, "delta");
     w.Bool(true);
@@ -148,10 +175,7 @@ void write_payload(JsonWriter& w, std::string_view data, std::string_view b64dat
     write_key(w, "version");
     w.Uint64(o.version);
   }
-  if (!o.version_epoch.empty()) {
-    write_key(w, "version_epoch");
-    write_string(w, o.version_epoch);
-  }
+  write_opt(w, "version_epoch", o.version_epoch);
 }
 
 Status check_publish(const PublishRequest& r) {
@@ -318,6 +342,13 @@ struct Client::Impl {
     return {};
   }
 
+  // A command whose result carries nothing.
+  Status call_void(std::string_view method, std::string_view params) {
+    rapidjson::Document doc;
+    const rapidjson::Value* result = nullptr;
+    return call(method, params, doc, result);
+  }
+
   template <class Fn>
   static std::string build(Fn&& fn) {
     rapidjson::StringBuffer sb;
@@ -374,10 +405,7 @@ PublishResult Client::publish(std::string_view channel, const Event& event, Stat
 }
 
 PublishResult Client::publish(std::string_view channel, const Event& event) {
-  Status st;
-  PublishResult r = publish(channel, event, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return publish(channel, event, st); });
 }
 
 PublishResult Client::publish(std::string_view channel, std::string_view message, const Event& extra) {
@@ -405,10 +433,7 @@ PublishResult Client::publish_raw(const PublishRequest& req, Status& st) {
 }
 
 PublishResult Client::publish_raw(const PublishRequest& req) {
-  Status st;
-  PublishResult r = publish_raw(req, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return publish_raw(req, st); });
 }
 
 // ---- broadcast -----------------------------------------------------------
@@ -425,10 +450,7 @@ BroadcastResult Client::broadcast(const BroadcastRequest& req, Status& st) {
 }
 
 BroadcastResult Client::broadcast(const BroadcastRequest& req) {
-  Status st;
-  BroadcastResult r = broadcast(req, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return broadcast(req, st); });
 }
 
 BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels, const Event& event,
@@ -456,10 +478,7 @@ BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels
 }
 
 BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels, const Event& event) {
-  Status st;
-  BroadcastResult r = broadcast_event(channels, event, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return broadcast_event(channels, event, st); });
 }
 
 // ---- batch ---------------------------------------------------------------
@@ -531,10 +550,7 @@ BatchResult Client::batch(const Batch& b, Status& st) {
 }
 
 BatchResult Client::batch(const Batch& b) {
-  Status st;
-  BatchResult r = batch(b, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return batch(b, st); });
 }
 
 // ---- connection management --------------------------------------------------
@@ -553,30 +569,18 @@ void Client::subscribe(const SubscribeRequest& req, Status& st) {
     write_string(w, req.user);
     write_key(w, "channel");
     write_string(w, req.channel);
-    if (!req.client.empty()) { write_key(w, "client"); write_string(w, req.client); }
-    if (!req.session.empty()) { write_key(w, "session"); write_string(w, req.session); }
+    write_opt(w, "client", req.client);
+    write_opt(w, "session", req.session);
     if (!req.info.empty()) { write_key(w, "info"); write_raw(w, req.info); }
     if (!req.data.empty()) { write_key(w, "data"); write_raw(w, req.data); }
-    if (req.recover_since) {
-      write_key(w, "recover_since");
-      w.StartObject();
-      write_key(w, "offset");
-      w.Uint64(req.recover_since->offset);
-      write_key(w, "epoch");
-      write_string(w, req.recover_since->epoch);
-      w.EndObject();
-    }
+    if (req.recover_since) write_position(w, "recover_since", *req.recover_since);
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("subscribe", params, doc, result);
+  st = impl_->call_void("subscribe", params);
 }
 
 void Client::subscribe(const SubscribeRequest& req) {
-  Status st;
-  subscribe(req, st);
-  throw_if_error(st);
+  or_throw([&](Status& st) { subscribe(req, st); });
 }
 
 void Client::unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
@@ -592,20 +596,16 @@ void Client::unsubscribe(std::string_view user, std::string_view channel, std::s
     write_string(w, user);
     write_key(w, "channel");
     write_string(w, channel);
-    if (!client.empty()) { write_key(w, "client"); write_string(w, client); }
-    if (!session.empty()) { write_key(w, "session"); write_string(w, session); }
+    write_opt(w, "client", client);
+    write_opt(w, "session", session);
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("unsubscribe", params, doc, result);
+  st = impl_->call_void("unsubscribe", params);
 }
 
 void Client::unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
                          std::string_view session) {
-  Status st;
-  unsubscribe(user, channel, client, session, st);
-  throw_if_error(st);
+  or_throw([&](Status& st) { unsubscribe(user, channel, client, session, st); });
 }
 
 void Client::disconnect(const DisconnectRequest& req, Status& st) {
@@ -624,8 +624,8 @@ void Client::disconnect(const DisconnectRequest& req, Status& st) {
     w.StartObject();
     write_key(w, "user");
     write_string(w, req.user);
-    if (!req.client.empty()) { write_key(w, "client"); write_string(w, req.client); }
-    if (!req.session.empty()) { write_key(w, "session"); write_string(w, req.session); }
+    write_opt(w, "client", req.client);
+    write_opt(w, "session", req.session);
     if (!req.whitelist.empty()) {
       write_key(w, "whitelist");
       w.StartArray();
@@ -643,15 +643,11 @@ void Client::disconnect(const DisconnectRequest& req, Status& st) {
     }
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("disconnect", params, doc, result);
+  st = impl_->call_void("disconnect", params);
 }
 
 void Client::disconnect(const DisconnectRequest& req) {
-  Status st;
-  disconnect(req, st);
-  throw_if_error(st);
+  or_throw([&](Status& st) { disconnect(req, st); });
 }
 
 void Client::refresh(const RefreshRequest& req, Status& st) {
@@ -663,21 +659,17 @@ void Client::refresh(const RefreshRequest& req, Status& st) {
     w.StartObject();
     write_key(w, "user");
     write_string(w, req.user);
-    if (!req.client.empty()) { write_key(w, "client"); write_string(w, req.client); }
-    if (!req.session.empty()) { write_key(w, "session"); write_string(w, req.session); }
+    write_opt(w, "client", req.client);
+    write_opt(w, "session", req.session);
     if (req.expired) { write_key(w, "expired"); w.Bool(true); }
     if (req.expire_at != 0) { write_key(w, "expire_at"); w.Int64(req.expire_at); }
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("refresh", params, doc, result);
+  st = impl_->call_void("refresh", params);
 }
 
 void Client::refresh(const RefreshRequest& req) {
-  Status st;
-  refresh(req, st);
-  throw_if_error(st);
+  or_throw([&](Status& st) { refresh(req, st); });
 }
 
 // ---- channel state ----------------------------------------------------------
@@ -715,10 +707,7 @@ PresenceResult Client::presence(std::string_view channel, Status& st) {
 }
 
 PresenceResult Client::presence(std::string_view channel) {
-  Status st;
-  PresenceResult r = presence(channel, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return presence(channel, st); });
 }
 
 PresenceStats Client::presence_stats(std::string_view channel, Status& st) {
@@ -735,10 +724,7 @@ PresenceStats Client::presence_stats(std::string_view channel, Status& st) {
 }
 
 PresenceStats Client::presence_stats(std::string_view channel) {
-  Status st;
-  PresenceStats r = presence_stats(channel, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return presence_stats(channel, st); });
 }
 
 HistoryResult Client::history(std::string_view channel, const HistoryOptions& opts, Status& st) {
@@ -750,15 +736,7 @@ HistoryResult Client::history(std::string_view channel, const HistoryOptions& op
     write_key(w, "channel");
     write_string(w, channel);
     if (opts.limit != 0) { write_key(w, "limit"); w.Int(opts.limit); }
-    if (opts.since) {
-      write_key(w, "since");
-      w.StartObject();
-      write_key(w, "offset");
-      w.Uint64(opts.since->offset);
-      write_key(w, "epoch");
-      write_string(w, opts.since->epoch);
-      w.EndObject();
-    }
+    if (opts.since) write_position(w, "since", *opts.since);
     if (opts.reverse) { write_key(w, "reverse"); w.Bool(true); }
     w.EndObject();
   });
@@ -791,24 +769,17 @@ HistoryResult Client::history(std::string_view channel, const HistoryOptions& op
 }
 
 HistoryResult Client::history(std::string_view channel, const HistoryOptions& opts) {
-  Status st;
-  HistoryResult r = history(channel, opts, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return history(channel, opts, st); });
 }
 
 void Client::history_remove(std::string_view channel, Status& st) {
   st = check_channel(channel);
   if (!st.ok()) return;
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("history_remove", channel_params(channel), doc, result);
+  st = impl_->call_void("history_remove", channel_params(channel));
 }
 
 void Client::history_remove(std::string_view channel) {
-  Status st;
-  history_remove(channel, st);
-  throw_if_error(st);
+  or_throw([&](Status& st) { history_remove(channel, st); });
 }
 
 ChannelsResult Client::channels(std::string_view pattern, Status& st) {
@@ -834,10 +805,7 @@ ChannelsResult Client::channels(std::string_view pattern, Status& st) {
 }
 
 ChannelsResult Client::channels(std::string_view pattern) {
-  Status st;
-  ChannelsResult r = channels(pattern, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return channels(pattern, st); });
 }
 
 InfoResult Client::info(Status& st) {
@@ -868,10 +836,7 @@ InfoResult Client::info(Status& st) {
 }
 
 InfoResult Client::info() {
-  Status st;
-  InfoResult r = info(st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return info(st); });
 }
 
 std::string Client::call(std::string_view method, std::string_view params_json, Status& st) {
@@ -891,10 +856,7 @@ std::string Client::call(std::string_view method, std::string_view params_json, 
 }
 
 std::string Client::call(std::string_view method, std::string_view params_json) {
-  Status st;
-  std::string r = call(method, params_json, st);
-  throw_if_error(st);
-  return r;
+  return or_throw([&](Status& st) { return call(method, params_json, st); });
 }
 
 }  // namespace instant
