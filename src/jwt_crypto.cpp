@@ -155,18 +155,27 @@ struct KeyMaterial {
 
 // ---- base64 ----------------------------------------------------------------
 
-void b64url_append(std::string& out, const void* data, std::size_t n) {
+namespace {
+// Two base64url digits per 12 bits: halves the lookups of the hot encoder.
+struct B64UrlPairs {
+  char v[4096][2];
+  constexpr B64UrlPairs() : v() {
+    for (int i = 0; i < 4096; ++i) {
+      v[i][0] = kB64Url[i >> 6];
+      v[i][1] = kB64Url[i & 63];
+    }
+  }
+};
+constexpr B64UrlPairs kPairs;
+}  // namespace
+
+std::size_t b64url_encode(char* o, const void* data, std::size_t n) noexcept {
   const auto* p = static_cast<const unsigned char*>(data);
-  const std::size_t start = out.size();
-  out.resize(start + b64url_length(n));
-  char* o = &out[start];
   std::size_t i = 0;
   for (; i + 3 <= n; i += 3) {
     const unsigned v = (unsigned(p[i]) << 16) | (unsigned(p[i + 1]) << 8) | p[i + 2];
-    o[0] = kB64Url[v >> 18];
-    o[1] = kB64Url[(v >> 12) & 63];
-    o[2] = kB64Url[(v >> 6) & 63];
-    o[3] = kB64Url[v & 63];
+    std::memcpy(o, kPairs.v[v >> 12], 2);
+    std::memcpy(o + 2, kPairs.v[v & 0xFFF], 2);
     o += 4;
   }
   if (n - i == 1) {
@@ -179,6 +188,13 @@ void b64url_append(std::string& out, const void* data, std::size_t n) {
     o[1] = kB64Url[(v >> 12) & 63];
     o[2] = kB64Url[(v >> 6) & 63];
   }
+  return b64url_length(n);
+}
+
+void b64url_append(std::string& out, const void* data, std::size_t n) {
+  const std::size_t start = out.size();
+  out.resize(start + b64url_length(n));
+  b64url_encode(&out[start], data, n);
 }
 
 bool b64url_decode(std::string_view in, std::string& out) {

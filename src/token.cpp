@@ -8,10 +8,13 @@
 #include "detail/jwt.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <charconv>
-#include <chrono>
+#include <ctime>
 #include <climits>
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 
@@ -56,7 +59,48 @@ namespace {
 
 // ---- JSON writing ----------------------------------------------------------
 
-void put_string(std::string& o, std::string_view s) {
+// Appends into a thread-local std::string used as a raw buffer: its size()
+// is the capacity (grown, never shrunk), len_ the bytes written. After warm-up
+// a token needs no allocation and no zero-filling.
+class Writer {
+ public:
+  explicit Writer(std::string& buf) : b_(buf) {
+    if (b_.size() < 512) b_.resize(512);
+  }
+  void push_back(char c) {
+    grow(1);
+    b_[len_++] = c;
+  }
+  void append(const char* p, std::size_t n) {
+    grow(n);
+    std::memcpy(&b_[len_], p, n);
+    len_ += n;
+  }
+  Writer& operator+=(std::string_view s) {
+    append(s.data(), s.size());
+    return *this;
+  }
+  char back() const noexcept { return len_ ? b_[len_ - 1] : '\0'; }
+  std::size_t size() const noexcept { return len_; }
+  void clear() noexcept { len_ = 0; }
+  // Room for n more bytes at data() + size(); commit them with advance().
+  char* reserve_tail(std::size_t n) {
+    grow(n);
+    return &b_[len_];
+  }
+  void advance(std::size_t n) noexcept { len_ += n; }
+  const char* data() const noexcept { return b_.data(); }
+  std::string_view view() const noexcept { return {b_.data(), len_}; }
+
+ private:
+  void grow(std::size_t n) {
+    if (len_ + n > b_.size()) b_.resize(std::max(b_.size() * 2, len_ + n));
+  }
+  std::string& b_;
+  std::size_t len_ = 0;
+};
+
+void put_string(Writer& o, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   o.push_back('"');
   std::size_t run = 0;
@@ -83,18 +127,24 @@ void put_string(std::string& o, std::string_view s) {
   o.push_back('"');
 }
 
-void put_int(std::string& o, std::int64_t v) {
+void put_int(Writer& o, std::int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   o.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
-// Appends `,"name":` (no comma for the first member).
-void put_key(std::string& o, const char* name) {
-  if (o.size() > 1) o.push_back(',');
-  o.push_back('"');
-  o += name;
-  o += "\":";
+// Appends `,"name":`; no comma right after the object's '{' (values never end in '{').
+template <std::size_t N>
+void put_key(Writer& o, const char (&name)[N]) {
+  char* p = o.reserve_tail(N + 3);
+  std::size_t n = 0;
+  if (o.back() != '{') p[n++] = ',';
+  p[n++] = '"';
+  std::memcpy(p + n, name, N - 1);
+  n += N - 1;
+  p[n++] = '"';
+  p[n++] = ':';
+  o.advance(n);
 }
 
 // ---- validation ------------------------------------------------------------
@@ -105,9 +155,17 @@ bool check_utf8(std::string_view s, const char* what, Status& st) {
   return false;
 }
 
+// validate_json without its per-call allocation: the iterative reader's stack
+// is kept per thread (Clear() keeps the capacity). Failures take the slow
+// path for the precise message.
 bool check_json(std::string_view s, const char* what, Status& st) {
+  thread_local rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> handler;
+  rapidjson::MemoryStream ms(s.data(), s.size());
+  if (reader.Parse<kParseFlags>(ms, handler)) return true;
   st = validate_json(s, what);
-  return st.ok();
+  if (st.ok()) st = Status(errc::invalid_json, std::string("invalid JSON in '") + what + "'");
+  return false;
 }
 
 bool is_object_text(std::string_view s) noexcept {
@@ -138,15 +196,12 @@ bool check_either(const std::string& json, const std::string& b64, const char* a
   return false;
 }
 
-std::int64_t now_seconds() noexcept {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+// time() is the cheapest clock read (a vDSO variable) and seconds is all a JWT needs.
+std::int64_t now_seconds() noexcept { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 // ---- claim groups ----------------------------------------------------------
 
-void put_override(std::string& o, const SubscriptionOverride& ov) {
+void put_override(Writer& o, const SubscriptionOverride& ov) {
   const std::pair<const char*, const std::optional<bool>*> items[] = {
       {"presence", &ov.presence},
       {"join_leave", &ov.join_leave},
@@ -171,7 +226,7 @@ void put_override(std::string& o, const SubscriptionOverride& ov) {
 }
 
 // Writes the registered and shared claims; validates as it goes.
-bool put_common(std::string& o, const CommonClaims& c, const SignerOptions& opts, Status& st) {
+bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Status& st) {
   const std::int64_t now = now_seconds();
   if (!check_utf8(c.sub, "sub", st)) return false;
   put_key(o, "sub");
@@ -276,7 +331,7 @@ constexpr std::initializer_list<const char*> kCommonNames = {
 
 // Appends the members of the caller's `extra` object, refusing names instant
 // writes itself and, for connection tokens, `channel`.
-bool put_extra(std::string& o, const std::string& extra, std::initializer_list<const char*> own,
+bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const char*> own,
                bool connection, Status& st) {
   if (extra.empty()) return true;
   if (!check_object(extra, "extra", st)) return false;
@@ -301,7 +356,7 @@ bool put_extra(std::string& o, const std::string& extra, std::initializer_list<c
                   "'extra' repeats a claim instant sets itself or a claim named twice");
       return false;
     }
-    if (o.size() > 1) o.push_back(',');
+    if (o.back() != '{') o.push_back(',');
     put_string(o, name);
     o.push_back(':');
     o += to_string(m->value);
@@ -309,45 +364,31 @@ bool put_extra(std::string& o, const std::string& extra, std::initializer_list<c
   return true;
 }
 
-bool put_sub_options(std::string& o, const SubscribeOptions& so, Status& st) {
-  const std::size_t open = o.size();
+bool put_sub_options(Writer& o, const SubscribeOptions& so, Status& st) {
   o.push_back('{');
   if (!check_either(so.info, so.b64info, "subs.info", "subs.b64info", st)) return false;
   if (!check_either(so.data, so.b64data, "subs.data", "subs.b64data", st)) return false;
   if (!so.info.empty()) {
     if (!check_json(so.info, "subs.info", st)) return false;
-    o += "\"info\":";
+    put_key(o, "info");
     o += so.info;
   }
-  auto comma = [&] {
-    if (o.size() > open + 1) o.push_back(',');
-  };
   if (!so.b64info.empty()) {
     if (!check_b64(so.b64info, "subs.b64info", st)) return false;
-    comma();
-    o += "\"b64info\":";
+    put_key(o, "b64info");
     put_string(o, so.b64info);
   }
   if (!so.data.empty()) {
     if (!check_json(so.data, "subs.data", st)) return false;
-    comma();
-    o += "\"data\":";
+    put_key(o, "data");
     o += so.data;
   }
   if (!so.b64data.empty()) {
     if (!check_b64(so.b64data, "subs.b64data", st)) return false;
-    comma();
-    o += "\"b64data\":";
+    put_key(o, "b64data");
     put_string(o, so.b64data);
   }
-  // put_override uses put_key, which adds the comma when the object has members.
-  std::string ov;
-  ov.push_back('{');
-  put_override(ov, so.overrides);
-  if (ov.size() > 1) {
-    comma();
-    o.append(ov, 1, std::string::npos);
-  }
+  put_override(o, so.overrides);
   o.push_back('}');
   return true;
 }
@@ -364,7 +405,7 @@ bool check_channel_name(const std::string& ch, const char* what, Status& st) {
   return check_utf8(ch, what, st);
 }
 
-bool connection_payload(std::string& o, const ConnectionClaims& c, const SignerOptions& opts,
+bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOptions& opts,
                         Status& st) {
   o.clear();
   o.push_back('{');
@@ -408,7 +449,7 @@ bool connection_payload(std::string& o, const ConnectionClaims& c, const SignerO
   return true;
 }
 
-bool subscription_payload(std::string& o, const SubscriptionClaims& c, const SignerOptions& opts,
+bool subscription_payload(Writer& o, const SubscriptionClaims& c, const SignerOptions& opts,
                           Status& st) {
   o.clear();
   o.push_back('{');
@@ -444,25 +485,28 @@ bool subscription_payload(std::string& o, const SubscriptionClaims& c, const Sig
   return true;
 }
 
-// Header and payload -> header.payload.signature in `out`.
-bool assemble(const SignerImpl& s, const std::string& payload, std::string& out, Status& st) {
-  const std::size_t total = s.header_dot.size() + b64url_length(payload.size()) + 1 +
-                            b64url_length(kMaxSignature);
-  out.clear();
-  out.reserve(total);
-  out += s.header_dot;
-  b64url_append(out, payload.data(), payload.size());
+// Header and payload -> header.payload.signature, built in a thread-local
+// buffer and copied once into `out` (whose capacity is reused).
+bool assemble(const SignerImpl& s, std::string_view payload, std::string& out, Status& st) {
+  thread_local std::string token_buf;
+  Writer t(token_buf);
+  t += s.header_dot;
+  char* p = t.reserve_tail(b64url_length(payload.size()));
+  const std::size_t n = b64url_encode(p, payload.data(), payload.size());
+  t.advance(n);
   unsigned char sig[kMaxSignature];
   std::size_t sig_len = 0;
-  if (!sign(*s.key, out, sig, sig_len, st)) return false;
-  out.push_back('.');
-  b64url_append(out, sig, sig_len);
-  if (out.size() > s.opts.max_token_size) {
-    st = Status(errc::too_large, "token of " + std::to_string(out.size()) + " bytes exceeds the " +
+  if (!sign(*s.key, t.view(), sig, sig_len, st)) return false;
+  t.push_back('.');
+  p = t.reserve_tail(b64url_length(sig_len));
+  t.advance(b64url_encode(p, sig, sig_len));
+  if (t.size() > s.opts.max_token_size) {
+    st = Status(errc::too_large, "token of " + std::to_string(t.size()) + " bytes exceeds the " +
                                      std::to_string(s.opts.max_token_size) + "-byte limit");
     out.clear();
     return false;
   }
+  out.assign(t.data(), t.size());
   return true;
 }
 
@@ -568,9 +612,9 @@ bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, 
   st.clear();
   const detail::SignerImpl* s = detail::checked(impl_, st);
   if (!s) return false;
-  std::string& payload = detail::payload_buffer();
+  detail::Writer payload(detail::payload_buffer());
   if (!detail::connection_payload(payload, claims, s->opts, st)) return false;
-  return detail::assemble(*s, payload, out, st);
+  return detail::assemble(*s, payload.view(), out, st);
 }
 
 std::string Signer::connection_token(const ConnectionClaims& claims) const {
@@ -585,9 +629,9 @@ bool Signer::subscription_token(const SubscriptionClaims& claims, std::string& o
   st.clear();
   const detail::SignerImpl* s = detail::checked(impl_, st);
   if (!s) return false;
-  std::string& payload = detail::payload_buffer();
+  detail::Writer payload(detail::payload_buffer());
   if (!detail::subscription_payload(payload, claims, s->opts, st)) return false;
-  return detail::assemble(*s, payload, out, st);
+  return detail::assemble(*s, payload.view(), out, st);
 }
 
 std::string Signer::subscription_token(const SubscriptionClaims& claims) const {

@@ -20,6 +20,10 @@ constexpr std::size_t kMaxSignature = 1024;
 // Length of the unpadded base64url form of n bytes.
 constexpr std::size_t b64url_length(std::size_t n) noexcept { return (n / 3) * 4 + (n % 3 ? n % 3 + 1 : 0); }
 
+// Writes the unpadded base64url form of [p, p+n) to dst (b64url_length(n)
+// bytes); returns that length.
+std::size_t b64url_encode(char* dst, const void* p, std::size_t n) noexcept;
+
 // Appends the unpadded base64url form of [p, p+n) to out.
 void b64url_append(std::string& out, const void* p, std::size_t n);
 
