@@ -223,6 +223,7 @@ Verifier& Verifier::operator=(Verifier&&) noexcept = default;
 bool Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
                         Status& st) noexcept {
   try {
+    if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
     auto k = detail::make_hmac_key(key, alg, std::move(kid), allow_weak, st);
     if (!k) return false;
     impl_->keys.push_back(std::move(k));
@@ -241,6 +242,7 @@ void Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bo
 
 bool Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept {
   try {
+    if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
     // A verifier accepts what it is given: the key's size was the signer's choice.
     auto k = detail::make_pem_key(pem, alg, std::move(kid), true, false, st);
     if (!k) return false;
@@ -266,6 +268,7 @@ bool Verifier::add_signer(const Signer& signer, Status& st) noexcept {
     return false;
   }
   try {
+    if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
     impl_->keys.push_back(std::move(k));
   } catch (const std::exception&) {
     st = Status(errc::internal, "out of memory");

@@ -3,6 +3,7 @@
 #include "catch.hpp"
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
+#include "test_keys.hpp"
 
 #include <instant/token.hpp>
 
@@ -289,6 +290,34 @@ TEST_CASE("a signer is shared by many threads", "[token][threads]") {
     REQUIRE(tokens[t].size() == 500);
     for (int i = 0; i < 500; i += 7) {
       CHECK(v.verify(tokens[t][i]).sub == "user-" + std::to_string(t) + "-" + std::to_string(i));
+    }
+  }
+}
+
+TEST_CASE("asymmetric signers are shared by many threads", "[token][threads]") {
+  for (Algorithm alg : {Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256}) {
+    const char* pem = alg == Algorithm::ES256 ? test_keys::ec256 : alg == Algorithm::EdDSA ? test_keys::ed
+                                                                                          : test_keys::rsa2048;
+    Signer s = Signer::from_pem(pem, alg);
+    instant::Verifier v;
+    v.add_signer(s);
+    std::vector<std::vector<std::string>> tokens(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        std::string out;
+        Status st;
+        for (int i = 0; i < 20; ++i) {
+          ConnectionClaims c;
+          c.sub = std::to_string(t * 100 + i);
+          if (s.connection_token(c, out, st)) tokens[t].push_back(out);
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < 4; ++t) {
+      REQUIRE(tokens[t].size() == 20);
+      for (int i = 0; i < 20; ++i) CHECK(v.verify(tokens[t][i]).sub == std::to_string(t * 100 + i));
     }
   }
 }
