@@ -13,6 +13,8 @@
 namespace instant {
 namespace detail {
 
+constexpr std::size_t kMaxKeys = 64;
+
 struct VerifierImpl {
   VerifyOptions opts;
   std::vector<std::shared_ptr<const KeyMaterial>> keys;  // current first
@@ -122,14 +124,14 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   }
 
   // Keys: by kid (a keyed key only answers its kid), then by algorithm.
-  const KeyMaterial* candidates[64];
+  const KeyMaterial* candidates[kMaxKeys];
   std::size_t n_kid = 0, n = 0;
   for (const auto& k : v.keys) {
     const std::string& kk = key_kid(*k);
     if (!kid.empty() && !kk.empty() && kk != kid) continue;
     ++n_kid;
     if (key_algorithm(*k) != *alg) continue;
-    if (n < 64) candidates[n++] = k.get();
+    candidates[n++] = k.get();
   }
   if (n_kid == 0) return fail(st, errc::token_kid, "token kid names no known key");
   if (n == 0) return fail(st, errc::token_algorithm, "token algorithm does not match the key's");
@@ -224,6 +226,10 @@ bool Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bo
                         Status& st) noexcept {
   try {
     if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
+    if (impl_->keys.size() >= detail::kMaxKeys) {
+      st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
+      return false;
+    }
     auto k = detail::make_hmac_key(key, alg, std::move(kid), allow_weak, st);
     if (!k) return false;
     impl_->keys.push_back(std::move(k));
@@ -243,6 +249,10 @@ void Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bo
 bool Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept {
   try {
     if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
+    if (impl_->keys.size() >= detail::kMaxKeys) {
+      st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
+      return false;
+    }
     // A verifier accepts what it is given: the key's size was the signer's choice.
     auto k = detail::make_pem_key(pem, alg, std::move(kid), true, false, st);
     if (!k) return false;
@@ -269,6 +279,10 @@ bool Verifier::add_signer(const Signer& signer, Status& st) noexcept {
   }
   try {
     if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
+    if (impl_->keys.size() >= detail::kMaxKeys) {
+      st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
+      return false;
+    }
     impl_->keys.push_back(std::move(k));
   } catch (const std::exception&) {
     st = Status(errc::internal, "out of memory");

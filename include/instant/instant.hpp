@@ -10,6 +10,7 @@
 #include <instant/error.hpp>
 #include <instant/message.hpp>
 #include <instant/proxy.hpp>
+#include <instant/token.hpp>
 #include <instant/version.h>
 
 #endif  // INSTANT_INSTANT_HPP

@@ -179,7 +179,7 @@ struct VerifyOptions {
   std::int64_t leeway = 0;             // seconds of clock skew allowed for exp/nbf/iat
   std::vector<std::string> audience;   // when set, aud must contain one of these
   std::string issuer;                  // when set, iss must equal it
-  std::size_t max_token_size = 16384;  // longer tokens fail with too_large
+  std::size_t max_token_size = 65536;  // longer tokens fail with too_large
   std::int64_t now = 0;                // evaluation time; 0 = the system clock
 };
 
@@ -197,7 +197,7 @@ struct VerifiedToken {
 };
 
 // Checks tokens against a set of keys. The first key added is the current one;
-// later ones are previous keys kept during rotation. The algorithm comes from
+// later ones are previous keys kept during rotation (at most 64 keys). The algorithm comes from
 // the key, never from the token; `none` is never accepted. Each failure has
 // its own errc (token_malformed, token_algorithm, token_kid, token_signature,
 // token_expired, token_not_yet_valid, token_audience, token_issuer,

@@ -142,6 +142,13 @@ TEST_CASE("signature and key id failures", "[token][verify][negative]") {
 
   Verifier none(at_now());
   CHECK(failure(none, good) == errc::key);
+
+  Verifier many;
+  Status st;
+  for (int i = 0; i < 64; ++i) REQUIRE(many.add_hmac(kKey, Algorithm::HS256, std::to_string(i), false, st));
+  CHECK_FALSE(many.add_hmac(kKey, Algorithm::HS256, "65", false, st));
+  CHECK(st.kind() == errc::invalid_argument);
+  CHECK(many.key_count() == 64);
 }
 
 TEST_CASE("time claims with and without leeway", "[token][verify][negative]") {
