@@ -410,6 +410,7 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
 Algorithm key_algorithm(const KeyMaterial& k) noexcept { return k.alg; }
 const std::string& key_kid(const KeyMaterial& k) noexcept { return k.kid; }
 bool key_is_hmac(const KeyMaterial& k) noexcept { return is_hmac(k.alg); }
+std::size_t signature_length(const KeyMaterial& k) noexcept { return is_hmac(k.alg) ? k.mac_len : k.sig_len; }
 
 // ---- signatures ------------------------------------------------------------
 

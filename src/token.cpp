@@ -479,27 +479,38 @@ bool subscription_payload(Writer& o, const SubscriptionClaims& c, const SignerOp
   return true;
 }
 
+// Thread-local buffers keep their capacity between tokens, but not beyond
+// 64 KiB: one huge token must not pin memory in every thread that made one.
+void trim(std::string& buf) {
+  if (buf.size() > 65536) std::string().swap(buf);
+}
+
 // Header and payload -> header.payload.signature, built in a thread-local
 // buffer and copied once into `out` (whose capacity is reused).
 bool assemble(const SignerImpl& s, std::string_view payload, std::string& out, Status& st) {
+  // Size first: an oversize token is refused before any signing work.
+  const std::size_t total = s.header_dot.size() + b64url_length(payload.size()) + 1 +
+                            b64url_length(signature_length(*s.key));
+  if (total > s.opts.max_token_size) {
+    st = Status(errc::too_large, "token of " + std::to_string(total) + " bytes exceeds the " +
+                                     std::to_string(s.opts.max_token_size) + "-byte limit");
+    return false;
+  }
   thread_local std::string token_buf;
+  struct Trim {
+    std::string& b;
+    ~Trim() { trim(b); }
+  } trim_token{token_buf};
   Writer t(token_buf);
   t += s.header_dot;
   char* p = t.reserve_tail(b64url_length(payload.size()));
-  const std::size_t n = b64url_encode(p, payload.data(), payload.size());
-  t.advance(n);
+  t.advance(b64url_encode(p, payload.data(), payload.size()));
   unsigned char sig[kMaxSignature];
   std::size_t sig_len = 0;
   if (!sign(*s.key, t.view(), sig, sig_len, st)) return false;
   t.push_back('.');
   p = t.reserve_tail(b64url_length(sig_len));
   t.advance(b64url_encode(p, sig, sig_len));
-  if (t.size() > s.opts.max_token_size) {
-    st = Status(errc::too_large, "token of " + std::to_string(t.size()) + " bytes exceeds the " +
-                                     std::to_string(s.opts.max_token_size) + "-byte limit");
-    out.clear();
-    return false;
-  }
   out.assign(t.data(), t.size());
   return true;
 }
@@ -607,8 +618,10 @@ bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, 
   const detail::SignerImpl* s = detail::checked(impl_, st);
   if (!s) return false;
   detail::Writer payload(detail::payload_buffer());
-  if (!detail::connection_payload(payload, claims, s->opts, st)) return false;
-  return detail::assemble(*s, payload.view(), out, st);
+  const bool ok = detail::connection_payload(payload, claims, s->opts, st) &&
+                  detail::assemble(*s, payload.view(), out, st);
+  detail::trim(detail::payload_buffer());
+  return ok;
 }
 
 std::string Signer::connection_token(const ConnectionClaims& claims) const {
@@ -624,8 +637,10 @@ bool Signer::subscription_token(const SubscriptionClaims& claims, std::string& o
   const detail::SignerImpl* s = detail::checked(impl_, st);
   if (!s) return false;
   detail::Writer payload(detail::payload_buffer());
-  if (!detail::subscription_payload(payload, claims, s->opts, st)) return false;
-  return detail::assemble(*s, payload.view(), out, st);
+  const bool ok = detail::subscription_payload(payload, claims, s->opts, st) &&
+                  detail::assemble(*s, payload.view(), out, st);
+  detail::trim(detail::payload_buffer());
+  return ok;
 }
 
 std::string Signer::subscription_token(const SubscriptionClaims& claims) const {

@@ -62,6 +62,9 @@ bool key_is_hmac(const KeyMaterial& k) noexcept;
 bool sign(const KeyMaterial& k, std::string_view data, unsigned char* sig, std::size_t& sig_len,
           Status& st);
 
+// Length of k's JOSE signatures in bytes.
+std::size_t signature_length(const KeyMaterial& k) noexcept;
+
 // True when `sig` (JOSE form) is a valid signature of `data` under k.
 // Comparisons of MACs are constant-time.
 bool verify_signature(const KeyMaterial& k, std::string_view data, std::string_view sig) noexcept;

@@ -251,6 +251,17 @@ TEST_CASE("signer refusals", "[token][claims][negative]") {
   c.info = std::string("[\"") + std::string(70000, 'x') + "\"]";
   CHECK(conn_error(c, s) == errc::too_large);
   CHECK_THROWS_AS(s.connection_token(c), instant::Error);
+  SignerOptions big;
+  big.max_token_size = 1 << 20;
+  Signer roomy = Signer::hmac(kKey, Algorithm::HS256, big);
+  instant::Verifier rv([] {
+    instant::VerifyOptions vo;
+    vo.max_token_size = 1 << 20;
+    return vo;
+  }());
+  rv.add_signer(roomy);
+  CHECK(rv.verify(roomy.connection_token(c)).sub == "u");  // 94 KB: grows, then trims the buffers
+  CHECK(rv.verify(roomy.connection_token(base)).sub == "u");
 
   SubscriptionClaims sc;
   sc.sub = "u";
