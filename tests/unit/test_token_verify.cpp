@@ -5,6 +5,7 @@
 
 #include <instant/token.hpp>
 
+#include <random>
 #include <string>
 
 using instant::Algorithm;
@@ -235,4 +236,42 @@ TEST_CASE("key rotation: verify with current and previous keys, sign with curren
   wrong.kid = "2026";
   Signer liar = Signer::from_pem(test_keys::rsa2048, Algorithm::RS256, wrong);  // old key, new kid
   CHECK(failure(rv, liar.connection_token(c)) == errc::token_signature);
+}
+
+TEST_CASE("random corruptions of a token never verify and never crash", "[token][verify][negative]") {
+  Signer hs = Signer::hmac(kKey);
+  Signer es = Signer::from_pem(test_keys::ec256, Algorithm::ES256);
+  for (const Signer* s : {&hs, &es}) {
+    Verifier v;
+    v.add_signer(*s);
+    instant::ConnectionClaims c;
+    c.sub = "victim";
+    c.info = R"({"role":"user"})";
+    const std::string original = s->connection_token(c);
+    const char alphabet[] = "AZaz09-_.=+/ {}\"\\\x80\xff";
+    std::mt19937 rng(7);
+    int rejected = 0;
+    for (int i = 0; i < 5000; ++i) {
+      std::string t = original;
+      const int edits = 1 + static_cast<int>(rng() % 3);
+      for (int e = 0; e < edits && !t.empty(); ++e) {
+        const std::size_t pos = rng() % t.size();
+        switch (rng() % 3) {
+          case 0: t[pos] = alphabet[rng() % (sizeof alphabet - 1)]; break;
+          case 1: t.erase(pos, 1); break;
+          default: t.insert(t.begin() + static_cast<long>(pos), alphabet[rng() % (sizeof alphabet - 1)]); break;
+        }
+      }
+      instant::VerifiedToken out;
+      Status st;
+      if (v.verify(t, TokenKind::connection, out, st)) {
+        CHECK(t == original);
+      } else {
+        ++rejected;
+        const int k = static_cast<int>(st.kind());
+        CHECK(((k >= 20 && k <= 28) || st.kind() == errc::too_large));
+      }
+    }
+    CHECK(rejected > 4900);
+  }
 }
