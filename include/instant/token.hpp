@@ -101,7 +101,7 @@ struct VerifierImpl;
 }  // namespace detail
 
 // Mints tokens with one key. Built once, immutable, move-only; signing is
-// thread-safe. Failing factories throw Error, or return an empty Signer and
+// thread-safe (each thread reuses two scratch buffers, released above 64 KiB). Failing factories throw Error, or return an empty Signer and
 // set `st` in their non-throwing form.
 class INSTANT_API Signer {
  public:
@@ -112,7 +112,8 @@ class INSTANT_API Signer {
   Signer(const Signer&) = delete;
   Signer& operator=(const Signer&) = delete;
 
-  // An HMAC signer (alg HS256/384/512). The key bytes are copied.
+  // An HMAC signer (alg HS256/384/512). Keeps only the keyed hash states
+  // derived from `key` (wiped on destruction), not the caller's buffer.
   static Signer hmac(std::string_view key, Algorithm alg = Algorithm::HS256,
                      const SignerOptions& opts = {});
   static Signer hmac(std::string_view key, Algorithm alg, const SignerOptions& opts,
