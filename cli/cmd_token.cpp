@@ -25,7 +25,9 @@ instant::Algorithm algorithm_arg(const Args& a, instant::Algorithm dflt) {
   auto name = a.get("alg");
   if (!name) return dflt;
   auto alg = instant::parse_algorithm(*name);
-  if (!alg) throw UsageError("unknown --alg '" + *name + "' (HS256..512, RS256..512, ES256..512, EdDSA)");
+  if (!alg) {
+    throw UsageError("unknown --alg '" + *name + "' (HS256..512, RS256..512, ES256..512, EdDSA)");
+  }
   return *alg;
 }
 
@@ -62,7 +64,9 @@ instant::Signer signer_from_args(const Args& a) {
     return instant::Signer::from_pem(read_file(*file), alg, opts);
   }
   instant::Algorithm alg = algorithm_arg(a, instant::Algorithm::HS256);
-  if (!is_hmac(alg)) throw UsageError("--alg " + std::string(instant::algorithm_name(alg)) + " needs --key-file");
+  if (!is_hmac(alg)) {
+    throw UsageError("--alg " + std::string(instant::algorithm_name(alg)) + " needs --key-file");
+  }
   return instant::Signer::hmac(hmac_key_from_env(), alg, opts);
 }
 
@@ -177,7 +181,9 @@ int cmd_verify(int argc, char** argv) {
     }
   } else {
     const instant::Algorithm alg = algorithm_arg(a, instant::Algorithm::HS256);
-    if (!is_hmac(alg)) throw UsageError("--alg " + std::string(instant::algorithm_name(alg)) + " needs --key-file");
+    if (!is_hmac(alg)) {
+      throw UsageError("--alg " + std::string(instant::algorithm_name(alg)) + " needs --key-file");
+    }
     v.add_hmac(hmac_key_from_env(), alg, kid, weak);
     const char* prev = std::getenv("CENTRIFUGO_HMAC_PREVIOUS_KEY");
     if (prev && *prev) v.add_hmac(prev, alg, {}, weak);

@@ -44,7 +44,9 @@ struct B64UrlTable {
   unsigned char v[256];
   constexpr B64UrlTable() : v() {
     for (int i = 0; i < 256; ++i) v[i] = 64;
-    for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(kB64Url[i])] = static_cast<unsigned char>(i);
+    for (int i = 0; i < 64; ++i) {
+      v[static_cast<unsigned char>(kB64Url[i])] = static_cast<unsigned char>(i);
+    }
   }
 };
 constexpr B64UrlTable kB64UrlDec;
@@ -318,7 +320,9 @@ std::shared_ptr<const KeyMaterial> make_hmac_key(std::string_view key, Algorithm
   OPENSSL_cleanse(opad, sizeof opad);
 #else
   k->secret.assign(key.data(), key.size());
-  k->hmac_md = alg == Algorithm::HS256 ? EVP_sha256() : alg == Algorithm::HS384 ? EVP_sha384() : EVP_sha512();
+  k->hmac_md = alg == Algorithm::HS256   ? EVP_sha256()
+               : alg == Algorithm::HS384 ? EVP_sha384()
+                                         : EVP_sha512();
 #endif
   return k;
 }
@@ -350,9 +354,10 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
   PkeyPtr pkey = need_private ? nullptr : read(false);
   if (!pkey) pkey = read(true);
   if (!pkey) {
-    st = key_error(need_private ? "cannot read the PEM private key (unencrypted PKCS#8 or "
-                                  "traditional PEM expected)"
-                                : "cannot read the PEM key (public or unencrypted private key expected)");
+    st = key_error(need_private
+                       ? "cannot read the PEM private key (unencrypted PKCS#8 or traditional PEM "
+                         "expected)"
+                       : "cannot read the PEM key (public or unencrypted private key expected)");
     return nullptr;
   }
   ERR_clear_error();
@@ -360,7 +365,8 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
   std::size_t sig_len = 0;
   if (is_rsa(alg)) {
     if (id != EVP_PKEY_RSA) {
-      st = Status(errc::key, std::string("the PEM key is not an RSA key, as ") + algorithm_name(alg) + " needs");
+      st = Status(errc::key,
+                  std::string("the PEM key is not an RSA key, as ") + algorithm_name(alg) + " needs");
       return nullptr;
     }
     const int bits = EVP_PKEY_get_bits(pkey.get());
@@ -410,7 +416,9 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
 Algorithm key_algorithm(const KeyMaterial& k) noexcept { return k.alg; }
 const std::string& key_kid(const KeyMaterial& k) noexcept { return k.kid; }
 bool key_is_hmac(const KeyMaterial& k) noexcept { return is_hmac(k.alg); }
-std::size_t signature_length(const KeyMaterial& k) noexcept { return is_hmac(k.alg) ? k.mac_len : k.sig_len; }
+std::size_t signature_length(const KeyMaterial& k) noexcept {
+  return is_hmac(k.alg) ? k.mac_len : k.sig_len;
+}
 
 // ---- signatures ------------------------------------------------------------
 

@@ -558,7 +558,8 @@ Signer::Signer(Signer&&) noexcept = default;
 Signer& Signer::operator=(Signer&&) noexcept = default;
 Signer::Signer(std::unique_ptr<detail::SignerImpl> impl) noexcept : impl_(std::move(impl)) {}
 
-Signer Signer::hmac(std::string_view key, Algorithm alg, const SignerOptions& opts, Status& st) noexcept {
+Signer Signer::hmac(std::string_view key, Algorithm alg, const SignerOptions& opts,
+                    Status& st) noexcept {
   try {
     auto k = detail::make_hmac_key(key, alg, opts.kid, opts.allow_weak_key, st);
     if (!k) return Signer();

@@ -106,7 +106,9 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
 
   // Header.
   std::string header, sig, payload;
-  if (!b64url_decode(h64, header)) return fail(st, errc::token_malformed, "header is not strict base64url");
+  if (!b64url_decode(h64, header)) {
+    return fail(st, errc::token_malformed, "header is not strict base64url");
+  }
   rapidjson::Document hdoc;
   if (!parse_object(hdoc, header)) {
     return fail(st, errc::token_malformed, "header is not a JSON object (or repeats a member)");
@@ -115,10 +117,16 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   if (!alg_v || !alg_v->IsString()) return fail(st, errc::token_malformed, "header has no 'alg'");
   const std::string_view alg_name(alg_v->GetString(), alg_v->GetStringLength());
   const std::optional<Algorithm> alg = parse_algorithm(alg_name);
-  if (!alg) return fail(st, errc::token_algorithm, "token algorithm is not accepted ('none' never is)");
+  if (!alg) {
+    return fail(st, errc::token_algorithm, "token algorithm is not accepted ('none' never is)");
+  }
   std::string kid;
-  if (!optional_string(hdoc, "kid", kid, st)) return fail(st, errc::token_malformed, "header 'kid' is not a string");
-  if (member(hdoc, "crit")) return fail(st, errc::token_malformed, "header 'crit' extensions are not supported");
+  if (!optional_string(hdoc, "kid", kid, st)) {
+    return fail(st, errc::token_malformed, "header 'kid' is not a string");
+  }
+  if (member(hdoc, "crit")) {
+    return fail(st, errc::token_malformed, "header 'crit' extensions are not supported");
+  }
   if (const rapidjson::Value* typ = member(hdoc, "typ")) {
     if (!typ->IsString()) return fail(st, errc::token_malformed, "header 'typ' is not a string");
   }
@@ -136,11 +144,17 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   if (n_kid == 0) return fail(st, errc::token_kid, "token kid names no known key");
   if (n == 0) return fail(st, errc::token_algorithm, "token algorithm does not match the key's");
 
-  if (!b64url_decode(s64, sig)) return fail(st, errc::token_malformed, "signature is not strict base64url");
-  if (!b64url_decode(p64, payload)) return fail(st, errc::token_malformed, "claims are not strict base64url");
+  if (!b64url_decode(s64, sig)) {
+    return fail(st, errc::token_malformed, "signature is not strict base64url");
+  }
+  if (!b64url_decode(p64, payload)) {
+    return fail(st, errc::token_malformed, "claims are not strict base64url");
+  }
   const std::string_view signing_input = token.substr(0, d2);
   bool good = false;
-  for (std::size_t i = 0; i < n && !good; ++i) good = verify_signature(*candidates[i], signing_input, sig);
+  for (std::size_t i = 0; i < n && !good; ++i) {
+    good = verify_signature(*candidates[i], signing_input, sig);
+  }
   if (!good) return fail(st, errc::token_signature, "token signature does not verify");
 
   // Claims.
@@ -159,8 +173,12 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   }
   if (has_exp && now >= exp + leeway) return fail(st, errc::token_expired, "token expired");
   if (!has_exp && o.require_exp) return fail(st, errc::token_claim, "token has no 'exp' claim");
-  if (has_nbf && nbf > now + leeway) return fail(st, errc::token_not_yet_valid, "token not valid yet (nbf)");
-  if (has_iat && iat > now + leeway) return fail(st, errc::token_not_yet_valid, "token issued in the future (iat)");
+  if (has_nbf && nbf > now + leeway) {
+    return fail(st, errc::token_not_yet_valid, "token not valid yet (nbf)");
+  }
+  if (has_iat && iat > now + leeway) {
+    return fail(st, errc::token_not_yet_valid, "token issued in the future (iat)");
+  }
 
   if (const rapidjson::Value* aud = member(cdoc, "aud")) {
     bool ok_type = aud->IsString();
@@ -168,7 +186,9 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
       ok_type = true;
       for (const auto& a : aud->GetArray()) ok_type = ok_type && a.IsString();
     }
-    if (!ok_type) return fail(st, errc::token_claim, "claim 'aud' is not a string or a list of strings");
+    if (!ok_type) {
+      return fail(st, errc::token_claim, "claim 'aud' is not a string or a list of strings");
+    }
   }
   if (!o.audience.empty()) {
     bool match = false;

@@ -91,7 +91,8 @@ struct SubscriptionClaims : CommonClaims {
 struct SignerOptions {
   std::int64_t lifetime = 86400;       // default token lifetime in seconds (must be > 0)
   std::string kid;                     // written to the header when not empty
-  bool allow_weak_key = false;         // accept HMAC keys shorter than the hash (32/48/64 bytes) / RSA < 2048 bits
+  bool allow_weak_key = false;         // accept HMAC keys shorter than the hash
+                                       // (32/48/64 bytes) and RSA keys < 2048 bits
   std::size_t max_token_size = 65536;  // tokens above this many bytes are refused (too_large)
 };
 
@@ -101,8 +102,9 @@ struct VerifierImpl;
 }  // namespace detail
 
 // Mints tokens with one key. Built once, immutable, move-only; signing is
-// thread-safe (each thread reuses two scratch buffers, released above 64 KiB). Failing factories throw Error, or return an empty Signer and
-// set `st` in their non-throwing form.
+// thread-safe (each thread reuses two scratch buffers, released above 64 KiB).
+// Failing factories throw Error, or return an empty Signer and set `st` in
+// their non-throwing form.
 class INSTANT_API Signer {
  public:
   Signer() noexcept;  // empty: every sign call fails with errc::key
@@ -198,13 +200,14 @@ struct VerifiedToken {
 };
 
 // Checks tokens against a set of keys. The first key added is the current one;
-// later ones are previous keys kept during rotation (at most 64 keys). The algorithm comes from
-// the key, never from the token; `none` is never accepted. Each failure has
+// later ones are previous keys kept during rotation (at most 64 keys). The
+// algorithm comes from the key, never from the token; `none` is never accepted. Each failure has
 // its own errc (token_malformed, token_algorithm, token_kid, token_signature,
 // token_expired, token_not_yet_valid, token_audience, token_issuer,
 // token_claim, too_large). Move-only.
 class INSTANT_API Verifier {
  public:
+  // A verifier with no key yet (verify() fails with errc::key until one is added).
   explicit Verifier(VerifyOptions opts = {});
   ~Verifier();
   Verifier(Verifier&&) noexcept;
@@ -213,7 +216,8 @@ class INSTANT_API Verifier {
   Verifier& operator=(const Verifier&) = delete;
 
   // Adds an HMAC key for `alg`; `kid` restricts it to tokens naming that kid.
-  // Keys shorter than the hash (32/48/64 bytes) need allow_weak. Not thread-safe against verify().
+  // Keys shorter than the hash (32/48/64 bytes) need allow_weak. Adding keys
+  // must not race with verify().
   void add_hmac(std::string_view key, Algorithm alg = Algorithm::HS256, std::string kid = {},
                 bool allow_weak = false);
   bool add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,

@@ -18,7 +18,9 @@ namespace detail {
 constexpr std::size_t kMaxSignature = 1024;
 
 // Length of the unpadded base64url form of n bytes.
-constexpr std::size_t b64url_length(std::size_t n) noexcept { return (n / 3) * 4 + (n % 3 ? n % 3 + 1 : 0); }
+constexpr std::size_t b64url_length(std::size_t n) noexcept {
+  return (n / 3) * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
 
 // Writes the unpadded base64url form of [p, p+n) to dst (b64url_length(n)
 // bytes); returns that length.
