@@ -7,7 +7,7 @@ if(NOT TARGET CURL::libcurl)
 endif()
 
 if(NOT TARGET OpenSSL::Crypto)
-  find_package(OpenSSL 1.1.1 REQUIRED COMPONENTS Crypto)
+  find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)
 endif()
 
 # RapidJSON is header-only and private to instant (no public header includes
