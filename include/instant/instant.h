@@ -80,17 +80,15 @@ INSTANT_API int instant_last_error_server_code(void);
 
 /* ---- Enumerations ----------------------------------------------------------- */
 
-/* Which server API form a client calls. */
-typedef enum instant_api_mode {
-  INSTANT_API_MODE_V5 = 0,    /* POST {url}/api/<method>, X-API-Key (v5, v6) */
-  INSTANT_API_MODE_LEGACY = 1 /* POST {url}/api, Authorization: apikey (v4) */
-} instant_api_mode_t;
+/* Which server API form a client calls (plain int constants: FFI-friendly). */
+typedef int instant_api_mode_t;
+#define INSTANT_API_MODE_V5 0     /* POST {url}/api/<method>, X-API-Key (v5, v6) */
+#define INSTANT_API_MODE_LEGACY 1 /* POST {url}/api, Authorization: apikey (v4) */
 
 /* How publish() puts the django-instant envelope into the publication. */
-typedef enum instant_envelope_encoding {
-  INSTANT_ENVELOPE_OBJECT = 0, /* a JSON object (default) */
-  INSTANT_ENVELOPE_STRING = 1  /* a JSON string holding the envelope (django-instant) */
-} instant_envelope_encoding_t;
+typedef int instant_envelope_encoding_t;
+#define INSTANT_ENVELOPE_OBJECT 0 /* a JSON object (default) */
+#define INSTANT_ENVELOPE_STRING 1 /* a JSON string holding the envelope (django-instant) */
 
 /* ---- Configuration -----------------------------------------------------------
  * An instant_config is a plain option object: not shared state, not

@@ -1,0 +1,740 @@
+/* tests/capi/test_capi.c - the C ABI exercised from plain C (compiled as C99):
+ * every function of instant.h, NULL for each pointer argument (INSTANT_EINVAL
+ * with a message naming it), and the error paths against a real Centrifugo
+ * started through the C++ harness (server_shim.h). Also run under valgrind. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <instant/instant.h>
+
+#include "server_shim.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int checks, failures;
+
+#define CHECK(cond)                                                                       \
+  do {                                                                                    \
+    ++checks;                                                                             \
+    if (!(cond)) {                                                                        \
+      ++failures;                                                                         \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error %d: %s\n", __FILE__, __LINE__, \
+              #cond, instant_last_error_code(), instant_last_error_message());            \
+    }                                                                                     \
+  } while (0)
+
+#define CHECK_RC(call, want)                                                                 \
+  do {                                                                                       \
+    instant_error_t rc_ = (call);                                                            \
+    ++checks;                                                                                \
+    if (rc_ != (want)) {                                                                     \
+      ++failures;                                                                            \
+      fprintf(stderr, "%s:%d: %s returned %d (%s), want %d; message: %s\n", __FILE__,        \
+              __LINE__, #call, rc_, instant_strerror(rc_), (int)(want),                      \
+              instant_last_error_message());                                                 \
+    }                                                                                        \
+    CHECK(instant_last_error_code() == (want));                                              \
+  } while (0)
+
+#define CHECK_OK(call) CHECK_RC(call, INSTANT_OK)
+
+/* A NULL for the pointer `name`: INSTANT_EINVAL and the exact message. */
+#define CHECK_NULL_ARG(call, name)                                                  \
+  do {                                                                              \
+    CHECK_RC(call, INSTANT_EINVAL);                                                 \
+    CHECK(strcmp(instant_last_error_message(), "invalid argument: '" name "'") == 0); \
+  } while (0)
+
+/* The same for accessors that return a value: the record says EINVAL. */
+static instant_publish_options *g_reset; /* a live object used to clear the record */
+static void reset_last_error(void) { instant_publish_options_clear_tags(g_reset); }
+#define CHECK_NULL_ACCESSOR(expr, fallback, name)                                   \
+  do {                                                                              \
+    reset_last_error();                                                             \
+    CHECK((expr) == (fallback));                                                    \
+    CHECK(instant_last_error_code() == INSTANT_EINVAL);                             \
+    CHECK(strcmp(instant_last_error_message(), "invalid argument: '" name "'") == 0); \
+  } while (0)
+
+static int contains(const char *haystack, const char *needle) {
+  return haystack && strstr(haystack, needle) != NULL;
+}
+
+/* ---- no server needed ------------------------------------------------------------- */
+
+static void test_general(void) {
+  char buf[32];
+  CHECK(instant_version() == INSTANT_VERSION_NUMBER);
+  CHECK(strcmp(instant_version_string(), INSTANT_VERSION_STRING) == 0);
+  snprintf(buf, sizeof buf, "%d.%d.%d", INSTANT_VERSION_MAJOR, INSTANT_VERSION_MINOR,
+           INSTANT_VERSION_PATCH);
+  CHECK(strcmp(instant_version_string(), buf) == 0);
+  CHECK(strcmp(instant_strerror(INSTANT_OK), "ok") == 0);
+  CHECK(strcmp(instant_strerror(INSTANT_ETIMEOUT), "timeout") == 0);
+  CHECK(strcmp(instant_strerror(INSTANT_EINVAL), "invalid argument") == 0);
+  CHECK(strcmp(instant_strerror(1), "unknown error") == 0);
+  CHECK(strcmp(instant_strerror(-999), "unknown error") == 0);
+  CHECK(instant_last_error_code() == INSTANT_OK);
+  CHECK(strcmp(instant_last_error_message(), "") == 0);
+  CHECK(instant_last_error_http_status() == 0);
+  CHECK(instant_last_error_server_code() == 0);
+  /* _free(NULL) is a no-op for every handle type */
+  instant_free(NULL);
+  instant_config_free(NULL);
+  instant_position_free(NULL);
+  instant_publish_options_free(NULL);
+  instant_event_free(NULL);
+  instant_client_free(NULL);
+  instant_broadcast_result_free(NULL);
+  instant_batch_free(NULL);
+  instant_batch_result_free(NULL);
+}
+
+static void test_null_arguments(void) {
+  instant_config *cfg = NULL;
+  instant_event *ev = NULL;
+  instant_batch *batch = NULL;
+  instant_client *client = NULL;
+  instant_position *pos = (instant_position *)1; /* must be reset to NULL on failure */
+  instant_broadcast_result *bres = NULL;
+  instant_batch_result *batres = NULL;
+  char *json = (char *)1;
+  const char *chans[] = {"a", NULL};
+  const char *one[] = {"a"};
+  uint32_t u1, u2;
+  uint64_t q1, q2;
+
+  CHECK_OK(instant_config_new(&cfg));
+  CHECK_OK(instant_config_set_url(cfg, "http://127.0.0.1:9"));
+  CHECK_OK(instant_config_set_api_key(cfg, "k"));
+  CHECK_OK(instant_client_new(&client, cfg));
+  CHECK_OK(instant_event_new(&ev));
+  CHECK_OK(instant_batch_new(&batch));
+
+  CHECK_NULL_ARG(instant_config_new(NULL), "out");
+  CHECK_NULL_ARG(instant_config_from_env(NULL), "out");
+  CHECK_NULL_ARG(instant_config_set_url(NULL, "x"), "cfg");
+  CHECK_NULL_ARG(instant_config_set_url(cfg, NULL), "url");
+  CHECK_NULL_ARG(instant_config_set_api_key(NULL, "x"), "cfg");
+  CHECK_NULL_ARG(instant_config_set_api_key(cfg, NULL), "api_key");
+  CHECK_NULL_ARG(instant_config_set_hmac_key(NULL, "x"), "cfg");
+  CHECK_NULL_ARG(instant_config_set_hmac_key(cfg, NULL), "hmac_key");
+  CHECK_NULL_ARG(instant_config_set_site(NULL, "x"), "cfg");
+  CHECK_NULL_ARG(instant_config_set_site(cfg, NULL), "site");
+  CHECK_NULL_ARG(instant_config_set_connect_timeout_ms(NULL, 1), "cfg");
+  CHECK_NULL_ARG(instant_config_set_timeout_ms(NULL, 1), "cfg");
+  CHECK_NULL_ARG(instant_config_set_verify_tls(NULL, 1), "cfg");
+  CHECK_NULL_ARG(instant_config_set_ca_file(NULL, "x"), "cfg");
+  CHECK_NULL_ARG(instant_config_set_ca_file(cfg, NULL), "path");
+  CHECK_NULL_ARG(instant_config_set_proxy(NULL, "x"), "cfg");
+  CHECK_NULL_ARG(instant_config_set_proxy(cfg, NULL), "proxy_url");
+  CHECK_NULL_ARG(instant_config_set_api_mode(NULL, INSTANT_API_MODE_V5), "cfg");
+  CHECK_NULL_ARG(instant_config_set_envelope_encoding(NULL, INSTANT_ENVELOPE_OBJECT), "cfg");
+  CHECK_NULL_ARG(instant_config_set_max_payload(NULL, 1), "cfg");
+  CHECK_NULL_ARG(instant_config_validate(NULL), "cfg");
+  CHECK_NULL_ACCESSOR(instant_config_url(NULL), NULL, "cfg");
+  CHECK_NULL_ACCESSOR(instant_config_site(NULL), NULL, "cfg");
+
+  CHECK_NULL_ARG(instant_position_new(NULL, 1, "e"), "out");
+  CHECK_NULL_ACCESSOR(instant_position_offset(NULL), 0, "pos");
+  CHECK_NULL_ACCESSOR(instant_position_epoch(NULL), NULL, "pos");
+
+  CHECK_NULL_ARG(instant_publish_options_new(NULL), "out");
+  CHECK_NULL_ARG(instant_publish_options_set_skip_history(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_publish_options_add_tag(NULL, "k", "v"), "opts");
+  CHECK_NULL_ARG(instant_publish_options_add_tag(g_reset, NULL, "v"), "key");
+  CHECK_NULL_ARG(instant_publish_options_add_tag(g_reset, "k", NULL), "value");
+  CHECK_NULL_ARG(instant_publish_options_clear_tags(NULL), "opts");
+  CHECK_NULL_ARG(instant_publish_options_set_idempotency_key(NULL, "k"), "opts");
+  CHECK_NULL_ARG(instant_publish_options_set_idempotency_key(g_reset, NULL), "key");
+  CHECK_NULL_ARG(instant_publish_options_set_delta(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_publish_options_set_version(NULL, 1, "e"), "opts");
+
+  CHECK_NULL_ARG(instant_event_new(NULL), "out");
+  CHECK_NULL_ARG(instant_event_set_message(NULL, "m"), "ev");
+  CHECK_NULL_ARG(instant_event_set_data(NULL, "{}"), "ev");
+  CHECK_NULL_ARG(instant_event_set_event_class(NULL, "c"), "ev");
+  CHECK_NULL_ARG(instant_event_set_event_class(ev, NULL), "event_class");
+  CHECK_NULL_ARG(instant_event_set_bucket(NULL, "b"), "ev");
+  CHECK_NULL_ARG(instant_event_set_bucket(ev, NULL), "bucket");
+  CHECK_NULL_ARG(instant_event_set_site(NULL, "s"), "ev");
+  CHECK_NULL_ARG(instant_event_set_options(NULL, NULL), "ev");
+  CHECK_NULL_ARG(instant_event_envelope(NULL, ev, "c", NULL, INSTANT_ENVELOPE_OBJECT), "out");
+  CHECK_NULL_ARG(instant_event_envelope(&json, NULL, "c", NULL, INSTANT_ENVELOPE_OBJECT), "ev");
+  CHECK(json == NULL);
+  CHECK_NULL_ARG(instant_event_envelope(&json, ev, NULL, NULL, INSTANT_ENVELOPE_OBJECT), "channel");
+
+  CHECK_NULL_ARG(instant_client_new(NULL, cfg), "out");
+  {
+    instant_client *c2 = (instant_client *)1;
+    CHECK_NULL_ARG(instant_client_new(&c2, NULL), "cfg");
+    CHECK(c2 == NULL);
+  }
+  CHECK_NULL_ARG(instant_client_from_env(NULL), "out");
+  CHECK_NULL_ARG(instant_client_stats(&q1, &q2, NULL), "client");
+  CHECK_NULL_ARG(instant_client_publish(&pos, NULL, "c", "m", NULL), "client");
+  CHECK(pos == NULL);
+  CHECK_NULL_ARG(instant_client_publish(NULL, client, NULL, "m", NULL), "channel");
+  CHECK_NULL_ARG(instant_client_publish_raw(NULL, NULL, "c", "{}", 2, NULL), "client");
+  CHECK_NULL_ARG(instant_client_publish_raw(NULL, client, NULL, "{}", 2, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_publish_raw(NULL, client, "c", NULL, 2, NULL), "data");
+  CHECK_NULL_ARG(instant_client_publish_binary(NULL, NULL, "c", "x", 1, NULL), "client");
+  CHECK_NULL_ARG(instant_client_publish_binary(NULL, client, NULL, "x", 1, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_publish_binary(NULL, client, "c", NULL, 1, NULL), "bytes");
+
+  CHECK_NULL_ARG(instant_client_broadcast(NULL, client, one, 1, "{}", 2, NULL), "out");
+  CHECK_NULL_ARG(instant_client_broadcast(&bres, NULL, one, 1, "{}", 2, NULL), "client");
+  CHECK_NULL_ARG(instant_client_broadcast(&bres, client, NULL, 1, "{}", 2, NULL), "channels");
+  CHECK_NULL_ARG(instant_client_broadcast(&bres, client, one, 1, NULL, 2, NULL), "data");
+  CHECK_NULL_ARG(instant_client_broadcast(&bres, client, chans, 2, "{}", 2, NULL), "channels[1]");
+  CHECK(bres == NULL);
+  CHECK_NULL_ARG(instant_client_broadcast_event(NULL, client, one, 1, "m", NULL), "out");
+  CHECK_NULL_ARG(instant_client_broadcast_event(&bres, NULL, one, 1, "m", NULL), "client");
+  CHECK_NULL_ARG(instant_client_broadcast_event(&bres, client, NULL, 1, "m", NULL), "channels");
+  CHECK_NULL_ARG(instant_client_broadcast_event(&bres, client, chans, 2, "m", NULL), "channels[1]");
+  CHECK_NULL_ACCESSOR(instant_broadcast_result_count(NULL), 0, "res");
+  CHECK_NULL_ACCESSOR(instant_broadcast_result_code(NULL, 0), INSTANT_EINVAL, "res");
+  CHECK_NULL_ACCESSOR(instant_broadcast_result_message(NULL, 0), NULL, "res");
+  CHECK_NULL_ACCESSOR(instant_broadcast_result_server_code(NULL, 0), 0, "res");
+  CHECK_NULL_ACCESSOR(instant_broadcast_result_offset(NULL, 0), 0, "res");
+  CHECK_NULL_ACCESSOR(instant_broadcast_result_epoch(NULL, 0), NULL, "res");
+
+  CHECK_NULL_ARG(instant_batch_new(NULL), "out");
+  CHECK_NULL_ARG(instant_batch_set_parallel(NULL, 1), "batch");
+  CHECK_NULL_ARG(instant_batch_add_publish(NULL, "c", "{}", 2, NULL), "batch");
+  CHECK_NULL_ARG(instant_batch_add_publish(batch, NULL, "{}", 2, NULL), "channel");
+  CHECK_NULL_ARG(instant_batch_add_publish(batch, "c", NULL, 2, NULL), "data");
+  CHECK_NULL_ARG(instant_batch_add_broadcast(NULL, one, 1, "{}", 2, NULL), "batch");
+  CHECK_NULL_ARG(instant_batch_add_broadcast(batch, NULL, 1, "{}", 2, NULL), "channels");
+  CHECK_NULL_ARG(instant_batch_add_broadcast(batch, one, 1, NULL, 2, NULL), "data");
+  CHECK_NULL_ARG(instant_batch_add_broadcast(batch, chans, 2, "{}", 2, NULL), "channels[1]");
+  CHECK_NULL_ARG(instant_batch_add_command(NULL, "info", "{}"), "batch");
+  CHECK_NULL_ARG(instant_batch_add_command(batch, NULL, "{}"), "method");
+  CHECK_NULL_ARG(instant_batch_add_command(batch, "info", NULL), "params_json");
+  CHECK_NULL_ACCESSOR(instant_batch_size(NULL), 0, "batch");
+  CHECK(instant_batch_size(batch) == 0); /* failed adds added nothing */
+  CHECK_NULL_ARG(instant_client_batch(NULL, client, batch), "out");
+  CHECK_NULL_ARG(instant_client_batch(&batres, NULL, batch), "client");
+  CHECK_NULL_ARG(instant_client_batch(&batres, client, NULL), "batch");
+  CHECK(batres == NULL);
+  CHECK_NULL_ACCESSOR(instant_batch_result_count(NULL), 0, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_code(NULL, 0), INSTANT_EINVAL, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_message(NULL, 0), NULL, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_server_code(NULL, 0), 0, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_method(NULL, 0), NULL, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_json(NULL, 0), NULL, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_offset(NULL, 0), 0, "res");
+  CHECK_NULL_ACCESSOR(instant_batch_result_epoch(NULL, 0), NULL, "res");
+
+  CHECK_NULL_ARG(instant_client_subscribe(NULL, "u", "c", NULL, NULL, NULL, NULL, NULL), "client");
+  CHECK_NULL_ARG(instant_client_subscribe(client, NULL, "c", NULL, NULL, NULL, NULL, NULL), "user");
+  CHECK_NULL_ARG(instant_client_subscribe(client, "u", NULL, NULL, NULL, NULL, NULL, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_unsubscribe(NULL, "u", "c", NULL, NULL), "client");
+  CHECK_NULL_ARG(instant_client_unsubscribe(client, NULL, "c", NULL, NULL), "user");
+  CHECK_NULL_ARG(instant_client_unsubscribe(client, "u", NULL, NULL, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_disconnect(NULL, "u", NULL, NULL, NULL, 0, 0, NULL), "client");
+  CHECK_NULL_ARG(instant_client_disconnect(client, NULL, NULL, NULL, NULL, 0, 0, NULL), "user");
+  CHECK_NULL_ARG(instant_client_disconnect(client, "u", NULL, NULL, NULL, 1, 0, NULL), "whitelist");
+  CHECK_NULL_ARG(instant_client_disconnect(client, "u", NULL, NULL, chans, 2, 0, NULL), "whitelist[1]");
+  CHECK_NULL_ARG(instant_client_refresh(NULL, "u", NULL, NULL, 0, 0), "client");
+  CHECK_NULL_ARG(instant_client_refresh(client, NULL, NULL, NULL, 0, 0), "user");
+  CHECK_NULL_ARG(instant_client_presence(NULL, client, "c"), "out");
+  CHECK_NULL_ARG(instant_client_presence(&json, NULL, "c"), "client");
+  CHECK(json == NULL);
+  CHECK_NULL_ARG(instant_client_presence(&json, client, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_presence_stats(&u1, &u2, NULL, "c"), "client");
+  CHECK_NULL_ARG(instant_client_presence_stats(&u1, &u2, client, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_history(NULL, client, "c", 0, NULL, 0), "out");
+  CHECK_NULL_ARG(instant_client_history(&json, NULL, "c", 0, NULL, 0), "client");
+  CHECK_NULL_ARG(instant_client_history(&json, client, NULL, 0, NULL, 0), "channel");
+  CHECK_NULL_ARG(instant_client_history_remove(NULL, "c"), "client");
+  CHECK_NULL_ARG(instant_client_history_remove(client, NULL), "channel");
+  CHECK_NULL_ARG(instant_client_channels(NULL, client, NULL), "out");
+  CHECK_NULL_ARG(instant_client_channels(&json, NULL, NULL), "client");
+  CHECK_NULL_ARG(instant_client_info(NULL, client), "out");
+  CHECK_NULL_ARG(instant_client_info(&json, NULL), "client");
+  CHECK_NULL_ARG(instant_client_call(NULL, client, "info", "{}"), "out");
+  CHECK_NULL_ARG(instant_client_call(&json, NULL, "info", "{}"), "client");
+  CHECK_NULL_ARG(instant_client_call(&json, client, NULL, "{}"), "method");
+  CHECK(json == NULL);
+
+  instant_batch_free(batch);
+  instant_event_free(ev);
+  instant_client_free(client);
+  instant_config_free(cfg);
+}
+
+static void test_config(void) {
+  instant_config *cfg = NULL;
+  instant_client *client = (instant_client *)1;
+  CHECK_OK(instant_config_new(&cfg));
+  CHECK(cfg != NULL);
+  CHECK(strcmp(instant_config_url(cfg), "http://localhost:8427") == 0);
+  CHECK(strcmp(instant_config_site(cfg), "Site") == 0);
+  CHECK_OK(instant_config_set_url(cfg, "https://rt.example.com/centrifugo"));
+  CHECK(strcmp(instant_config_url(cfg), "https://rt.example.com/centrifugo") == 0);
+  CHECK_OK(instant_config_set_site(cfg, "Blog"));
+  CHECK(strcmp(instant_config_site(cfg), "Blog") == 0);
+  CHECK_OK(instant_config_set_api_key(cfg, "secret-api-key"));
+  CHECK_OK(instant_config_set_hmac_key(cfg, "secret-hmac-key"));
+  CHECK_OK(instant_config_set_connect_timeout_ms(cfg, 500));
+  CHECK_OK(instant_config_set_timeout_ms(cfg, 2000));
+  CHECK_RC(instant_config_set_timeout_ms(cfg, 0), INSTANT_EINVAL);
+  CHECK_RC(instant_config_set_connect_timeout_ms(cfg, -5), INSTANT_EINVAL);
+  CHECK_OK(instant_config_set_verify_tls(cfg, 0));
+  CHECK_OK(instant_config_set_ca_file(cfg, ""));
+  CHECK_OK(instant_config_set_proxy(cfg, ""));
+  CHECK_OK(instant_config_set_api_mode(cfg, INSTANT_API_MODE_LEGACY));
+  CHECK_RC(instant_config_set_api_mode(cfg, (instant_api_mode_t)7), INSTANT_EINVAL);
+  CHECK_OK(instant_config_set_envelope_encoding(cfg, INSTANT_ENVELOPE_STRING));
+  CHECK_RC(instant_config_set_envelope_encoding(cfg, (instant_envelope_encoding_t)9), INSTANT_EINVAL);
+  CHECK_OK(instant_config_set_max_payload(cfg, 4096));
+  CHECK_RC(instant_config_set_max_payload(cfg, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_config_validate(cfg));
+  CHECK_OK(instant_config_set_url(cfg, "ftp://example.com"));
+  CHECK_RC(instant_config_validate(cfg), INSTANT_ECONFIG);
+  CHECK_RC(instant_client_new(&client, cfg), INSTANT_ECONFIG);
+  CHECK(client == NULL);
+  CHECK(!contains(instant_last_error_message(), "secret"));
+  instant_config_free(cfg);
+
+  /* from the environment (django-instant's names) */
+  unsetenv("CENTRIFUGO_URL");
+  setenv("CENTRIFUGO_HOST", "http://centrifugo.internal", 1);
+  setenv("CENTRIFUGO_PORT", "8001", 1);
+  setenv("CENTRIFUGO_API_KEY", "env-api-key", 1);
+  setenv("SITE_NAME", "EnvSite", 1);
+  cfg = NULL;
+  CHECK_OK(instant_config_from_env(&cfg));
+  CHECK(cfg && strcmp(instant_config_url(cfg), "http://centrifugo.internal:8001") == 0);
+  CHECK(cfg && strcmp(instant_config_site(cfg), "EnvSite") == 0);
+  instant_config_free(cfg);
+  CHECK_OK(instant_client_from_env(&client));
+  CHECK(client != NULL);
+  instant_client_free(client);
+  setenv("CENTRIFUGO_PORT", "not-a-port", 1);
+  cfg = (instant_config *)1;
+  CHECK_RC(instant_config_from_env(&cfg), INSTANT_ECONFIG);
+  CHECK(cfg == NULL);
+  CHECK(contains(instant_last_error_message(), "CENTRIFUGO_PORT"));
+  client = (instant_client *)1;
+  CHECK_RC(instant_client_from_env(&client), INSTANT_ECONFIG);
+  CHECK(client == NULL);
+  unsetenv("CENTRIFUGO_HOST");
+  unsetenv("CENTRIFUGO_PORT");
+  unsetenv("CENTRIFUGO_API_KEY");
+  unsetenv("SITE_NAME");
+}
+
+static void test_event_and_options(void) {
+  instant_event *ev = NULL;
+  instant_publish_options *opts = NULL;
+  instant_position *pos = NULL;
+  char *json = NULL;
+
+  CHECK_OK(instant_position_new(&pos, 42, "abcd"));
+  CHECK(instant_position_offset(pos) == 42);
+  CHECK(strcmp(instant_position_epoch(pos), "abcd") == 0);
+  instant_position_free(pos);
+  CHECK_OK(instant_position_new(&pos, 0, NULL));
+  CHECK(strcmp(instant_position_epoch(pos), "") == 0);
+  instant_position_free(pos);
+
+  CHECK_OK(instant_publish_options_new(&opts));
+  CHECK_OK(instant_publish_options_set_skip_history(opts, 1));
+  CHECK_OK(instant_publish_options_add_tag(opts, "k", "v"));
+  CHECK_OK(instant_publish_options_set_idempotency_key(opts, "idem"));
+  CHECK_OK(instant_publish_options_set_delta(opts, 0));
+  CHECK_OK(instant_publish_options_set_version(opts, 3, "ep"));
+  CHECK_OK(instant_publish_options_set_version(opts, 0, NULL));
+
+  CHECK_OK(instant_event_new(&ev));
+  /* neither message nor data: refused before any I/O */
+  CHECK_RC(instant_event_envelope(&json, ev, "news", NULL, INSTANT_ENVELOPE_OBJECT), INSTANT_EINVAL);
+  CHECK(json == NULL);
+  CHECK_OK(instant_event_set_message(ev, "hi"));
+  CHECK_OK(instant_event_set_data(ev, "{ \"a\" : [1, 2] }"));
+  CHECK_OK(instant_event_set_event_class(ev, "important"));
+  CHECK_OK(instant_event_set_bucket(ev, "b1"));
+  CHECK_OK(instant_event_set_options(ev, opts));
+  CHECK_OK(instant_event_envelope(&json, ev, "news", NULL, INSTANT_ENVELOPE_OBJECT));
+  CHECK(json && strcmp(json, "{\"channel\":\"news\",\"site\":\"Site\",\"message\":\"hi\","
+                             "\"data\":{ \"a\" : [1, 2] },\"event_class\":\"important\","
+                             "\"bucket\":\"b1\"}") == 0);
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_event_set_site(ev, "Other"));
+  CHECK_OK(instant_event_set_message(ev, NULL));
+  CHECK_OK(instant_event_set_bucket(ev, ""));
+  CHECK_OK(instant_event_envelope(&json, ev, "news", "Default", INSTANT_ENVELOPE_OBJECT));
+  CHECK(json && strcmp(json, "{\"channel\":\"news\",\"site\":\"Other\",\"data\":{ \"a\" : [1, 2] },"
+                             "\"event_class\":\"important\"}") == 0);
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_event_set_site(ev, NULL));
+  CHECK_OK(instant_event_envelope(&json, ev, "news", "Default", INSTANT_ENVELOPE_STRING));
+  CHECK(json && json[0] == '"' && contains(json, "\\\"site\\\":\\\"Default\\\""));
+  instant_free(json);
+  json = NULL;
+  CHECK_RC(instant_event_envelope(&json, ev, "news", NULL, (instant_envelope_encoding_t)5), INSTANT_EINVAL);
+  CHECK_OK(instant_event_set_data(ev, "{not json"));
+  CHECK_RC(instant_event_envelope(&json, ev, "news", NULL, INSTANT_ENVELOPE_OBJECT), INSTANT_EJSON);
+  CHECK_OK(instant_event_set_data(ev, NULL));
+  CHECK_OK(instant_event_set_message(ev, "bad \xff utf8"));
+  CHECK_RC(instant_event_envelope(&json, ev, "news", NULL, INSTANT_ENVELOPE_OBJECT), INSTANT_EUTF8);
+  CHECK(json == NULL);
+  CHECK_OK(instant_event_set_options(ev, NULL));
+  instant_event_free(ev);
+  instant_publish_options_free(opts);
+}
+
+/* ---- against a real Centrifugo ------------------------------------------------------ */
+
+static instant_client *make_client(const char *url, const char *key) {
+  instant_config *cfg = NULL;
+  instant_client *client = NULL;
+  CHECK_OK(instant_config_new(&cfg));
+  CHECK_OK(instant_config_set_url(cfg, url));
+  if (key) CHECK_OK(instant_config_set_api_key(cfg, key));
+  CHECK_OK(instant_client_new(&client, cfg));
+  instant_config_free(cfg);
+  return client;
+}
+
+static void test_publish(instant_client *c) {
+  instant_position *pos = NULL;
+  instant_event *ev = NULL;
+  instant_publish_options *opts = NULL;
+  char *json = NULL;
+  const char raw[] = "{\"x\":1}trailing bytes outside the length";
+
+  CHECK_OK(instant_client_publish(&pos, c, "news", "hello from C", NULL));
+  CHECK(instant_position_offset(pos) > 0);
+  CHECK(strlen(instant_position_epoch(pos)) > 0);
+  instant_position_free(pos);
+  pos = NULL;
+
+  CHECK_OK(instant_event_new(&ev));
+  CHECK_OK(instant_event_set_data(ev, "{\"n\":7}"));
+  CHECK_OK(instant_event_set_event_class(ev, "important"));
+  CHECK_OK(instant_publish_options_new(&opts));
+  CHECK_OK(instant_publish_options_add_tag(opts, "origin", "capi"));
+  CHECK_OK(instant_event_set_options(ev, opts));
+  CHECK_OK(instant_client_publish(NULL, c, "news", NULL, ev));
+  CHECK_RC(instant_client_publish(&pos, c, "news", NULL, NULL), INSTANT_EINVAL);
+  CHECK(pos == NULL);
+
+  /* (pointer, length): only the first 7 bytes are the payload */
+  CHECK_OK(instant_client_publish_raw(&pos, c, "news", raw, 7, opts));
+  CHECK(pos && instant_position_offset(pos) > 0);
+  instant_position_free(pos);
+  pos = NULL;
+  CHECK_RC(instant_client_publish_raw(NULL, c, "news", raw, sizeof raw - 1, NULL), INSTANT_EJSON);
+  CHECK_RC(instant_client_publish_raw(NULL, c, "news", raw, 0, NULL), INSTANT_EINVAL);
+  /* binary data in its own channel (a JSON history reply cannot carry it) */
+  CHECK_OK(instant_client_publish_binary(&pos, c, "chat:binary", "\x00\x01\x02\xff", 4, NULL));
+  CHECK(pos && instant_position_offset(pos) > 0);
+  instant_position_free(pos);
+  pos = NULL;
+
+  CHECK_OK(instant_client_history(&json, c, "news", -1, NULL, 0));
+  CHECK(contains(json, "\"message\":\"hello from C\""));
+  CHECK(contains(json, "\"data\":{\"n\":7}"));
+  CHECK(contains(json, "\"data\":{\"x\":1}"));
+  CHECK(contains(json, "\"tags\":{\"origin\":\"capi\"}"));
+  CHECK(contains(json, "\"epoch\":\""));
+  instant_free(json);
+  json = NULL;
+  /* since the first publication, newest first, at most 1 */
+  CHECK_OK(instant_position_new(&pos, 1, NULL));
+  CHECK_OK(instant_client_history(&json, c, "news", 1, NULL, 1));
+  CHECK(contains(json, "\"publications\":[{"));
+  instant_free(json);
+  json = NULL;
+  instant_position_free(pos);
+  pos = NULL;
+  CHECK_RC(instant_client_history(&json, c, "news", -2, NULL, 0), INSTANT_EINVAL);
+
+  /* errors with Centrifugo's codes */
+  CHECK_RC(instant_client_publish(NULL, c, "nope:x", "m", NULL), INSTANT_ESERVER);
+  CHECK(instant_last_error_server_code() == 102);
+  CHECK(instant_last_error_http_status() == 200);
+  CHECK(contains(instant_last_error_message(), "102"));
+  CHECK_RC(instant_client_history(&json, c, "nohistory:x", 10, NULL, 0), INSTANT_ESERVER);
+  CHECK(instant_last_error_server_code() == 108);
+  CHECK(json == NULL);
+  CHECK_RC(instant_client_publish(NULL, c, "news", "bad \xc3\x28 utf8", NULL), INSTANT_EUTF8);
+  {
+    char longname[301];
+    memset(longname, 'a', 300);
+    longname[300] = '\0';
+    CHECK_RC(instant_client_publish(NULL, c, longname, "m", NULL), INSTANT_ECHANNEL);
+  }
+
+  instant_publish_options_free(opts);
+  instant_event_free(ev);
+}
+
+static void test_broadcast_and_batch(instant_client *c) {
+  const char *chans[] = {"news", "nope:x", "chat:b"};
+  const char *evchans[] = {"chat:e1", "chat:e2"};
+  instant_broadcast_result *br = NULL;
+  instant_batch *b = NULL;
+  instant_batch_result *res = NULL;
+  char *json = NULL;
+
+  CHECK_RC(instant_client_broadcast(&br, c, chans, 3, "{\"b\":true}", 10, NULL), INSTANT_EPARTIAL);
+  CHECK(contains(instant_last_error_message(), "1 of 3"));
+  CHECK(instant_broadcast_result_count(br) == 3);
+  CHECK(instant_broadcast_result_code(br, 0) == INSTANT_OK);
+  CHECK(instant_broadcast_result_offset(br, 0) > 0);
+  CHECK(strlen(instant_broadcast_result_epoch(br, 0)) > 0);
+  CHECK(strcmp(instant_broadcast_result_message(br, 0), "") == 0);
+  CHECK(instant_broadcast_result_server_code(br, 0) == 0);
+  CHECK(instant_broadcast_result_code(br, 1) == INSTANT_ESERVER);
+  CHECK(instant_broadcast_result_server_code(br, 1) == 102);
+  CHECK(contains(instant_broadcast_result_message(br, 1), "102"));
+  CHECK(instant_broadcast_result_code(br, 2) == INSTANT_OK);
+  reset_last_error();
+  CHECK(instant_broadcast_result_code(br, 3) == INSTANT_EINVAL);
+  CHECK(instant_last_error_code() == INSTANT_EINVAL);
+  CHECK(instant_broadcast_result_message(br, 3) == NULL);
+  CHECK(instant_broadcast_result_epoch(br, 99) == NULL);
+  CHECK(instant_broadcast_result_offset(br, 99) == 0);
+  CHECK(instant_broadcast_result_server_code(br, 99) == 0);
+  instant_broadcast_result_free(br);
+  br = NULL;
+  CHECK_RC(instant_client_broadcast(&br, c, chans, 0, "{}", 2, NULL), INSTANT_EINVAL);
+  CHECK(br == NULL);
+
+  CHECK_OK(instant_client_broadcast_event(&br, c, evchans, 2, "to both", NULL));
+  CHECK(instant_broadcast_result_count(br) == 2);
+  CHECK(instant_broadcast_result_code(br, 1) == INSTANT_OK);
+  instant_broadcast_result_free(br);
+  CHECK_OK(instant_client_history(&json, c, "chat:e2", -1, NULL, 0));
+  CHECK(contains(json, "\"channel\":\"chat:e2\""));
+  CHECK(contains(json, "\"message\":\"to both\""));
+  instant_free(json);
+  json = NULL;
+
+  CHECK_OK(instant_batch_new(&b));
+  CHECK_OK(instant_batch_set_parallel(b, 0));
+  CHECK_OK(instant_batch_add_publish(b, "news", "{\"batch\":1}", 11, NULL));
+  CHECK_OK(instant_batch_add_command(b, "presence_stats", "{\"channel\":\"news\"}"));
+  CHECK_OK(instant_batch_add_publish(b, "nope:y", "{\"batch\":2}", 11, NULL));
+  CHECK_OK(instant_batch_add_broadcast(b, evchans, 2, "{\"batch\":3}", 11, NULL));
+  CHECK(instant_batch_size(b) == 4);
+  CHECK_RC(instant_client_batch(&res, c, b), INSTANT_EPARTIAL);
+  CHECK(instant_batch_result_count(res) == 4);
+  CHECK(instant_batch_result_code(res, 0) == INSTANT_OK);
+  CHECK(strcmp(instant_batch_result_method(res, 0), "publish") == 0);
+  CHECK(instant_batch_result_offset(res, 0) > 0);
+  CHECK(strlen(instant_batch_result_epoch(res, 0)) > 0);
+  CHECK(strcmp(instant_batch_result_message(res, 0), "") == 0);
+  CHECK(strcmp(instant_batch_result_method(res, 1), "presence_stats") == 0);
+  CHECK(contains(instant_batch_result_json(res, 1), "num_clients"));
+  CHECK(instant_batch_result_code(res, 2) == INSTANT_ESERVER);
+  CHECK(instant_batch_result_server_code(res, 2) == 102);
+  CHECK(strcmp(instant_batch_result_json(res, 2), "") == 0);
+  CHECK(instant_batch_result_code(res, 3) == INSTANT_OK);
+  CHECK(contains(instant_batch_result_json(res, 3), "responses"));
+  CHECK(instant_batch_result_code(res, 4) == INSTANT_EINVAL);
+  CHECK(instant_batch_result_method(res, 4) == NULL);
+  CHECK(instant_batch_result_json(res, 4) == NULL);
+  CHECK(instant_batch_result_message(res, 4) == NULL);
+  CHECK(instant_batch_result_epoch(res, 4) == NULL);
+  CHECK(instant_batch_result_offset(res, 4) == 0);
+  CHECK(instant_batch_result_server_code(res, 4) == 0);
+  instant_batch_result_free(res);
+  res = NULL;
+  instant_batch_free(b);
+
+  CHECK_OK(instant_batch_new(&b));
+  CHECK_RC(instant_client_batch(&res, c, b), INSTANT_EINVAL); /* empty batch */
+  CHECK(res == NULL);
+  CHECK_OK(instant_batch_set_parallel(b, 1));
+  CHECK_OK(instant_batch_add_publish(b, "news", "{\"p\":1}", 7, NULL));
+  CHECK_OK(instant_client_batch(&res, c, b));
+  CHECK(instant_batch_result_count(res) == 1);
+  instant_batch_result_free(res);
+  instant_batch_free(b);
+}
+
+static void test_server_api(instant_client *c) {
+  const char *keep[] = {"some-client-id"};
+  char *json = NULL;
+  uint32_t n_clients = 99, n_users = 99;
+  uint64_t requests = 0, opened = 0;
+  instant_position *since = NULL;
+
+  CHECK_OK(instant_position_new(&since, 0, ""));
+  CHECK_OK(instant_client_subscribe(c, "alice", "chat:room", NULL, NULL, NULL, NULL, NULL));
+  CHECK_OK(instant_client_subscribe(c, "alice", "chat:room", "", "", "{\"i\":1}", "{\"d\":2}", since));
+  CHECK_RC(instant_client_subscribe(c, "alice", "chat:room", NULL, NULL, "{bad", NULL, NULL),
+           INSTANT_EJSON);
+  CHECK_RC(instant_client_subscribe(c, "", "chat:room", NULL, NULL, NULL, NULL, NULL), INSTANT_EINVAL);
+  CHECK_OK(instant_client_unsubscribe(c, "alice", "chat:room", NULL, NULL));
+  CHECK_OK(instant_client_disconnect(c, "alice", NULL, NULL, keep, 1, 4000, "bye"));
+  CHECK_OK(instant_client_disconnect(c, "alice", NULL, NULL, NULL, 0, 0, NULL));
+  CHECK_RC(instant_client_disconnect(c, "alice", NULL, NULL, NULL, 0, 1, NULL), INSTANT_EINVAL);
+  CHECK_OK(instant_client_refresh(c, "alice", NULL, NULL, 0, 2000000000));
+  instant_position_free(since);
+
+  CHECK_OK(instant_client_presence(&json, c, "news"));
+  CHECK(json && strcmp(json, "{}") == 0);
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_presence_stats(&n_clients, &n_users, c, "news"));
+  CHECK(n_clients == 0 && n_users == 0);
+  CHECK_OK(instant_client_presence_stats(NULL, NULL, c, "news"));
+  CHECK_RC(instant_client_presence(&json, c, "nohistory:x"), INSTANT_ESERVER);
+  CHECK(instant_last_error_server_code() == 108);
+
+  CHECK_OK(instant_client_channels(&json, c, NULL));
+  CHECK(json && json[0] == '{');
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_channels(&json, c, "chat:*"));
+  CHECK(json != NULL);
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_info(&json, c));
+  CHECK(contains(json, "\"nodes\":["));
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_call(&json, c, "info", NULL));
+  CHECK(contains(json, "\"nodes\""));
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_call(&json, c, "presence_stats", "{\"channel\":\"news\"}"));
+  CHECK(contains(json, "num_users"));
+  instant_free(json);
+  json = NULL;
+  CHECK_RC(instant_client_call(&json, c, "no such method", "{}"), INSTANT_EINVAL);
+  CHECK(json == NULL);
+
+  CHECK_OK(instant_client_history_remove(c, "news"));
+  CHECK_OK(instant_client_history(&json, c, "news", -1, NULL, 0));
+  CHECK(contains(json, "\"publications\":[]"));
+  instant_free(json);
+
+  CHECK_OK(instant_client_stats(&requests, &opened, c));
+  CHECK(requests > 10);
+  CHECK(opened >= 1 && opened <= requests);
+  CHECK_OK(instant_client_stats(NULL, NULL, c));
+}
+
+/* A TCP server that accepts connections but never answers. */
+static int silent_listener(int *port) {
+  struct sockaddr_in a;
+  socklen_t len = sizeof a;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    return -1;
+  }
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+static void test_error_paths(void) {
+  instant_client *c;
+  instant_config *cfg = NULL;
+  char url[64];
+  int port = 0, fd;
+
+  /* wrong API key: 401, and the key never appears in the message */
+  c = make_client(capi_server_url(), "wrong-secret-key-value");
+  CHECK_RC(instant_client_publish(NULL, c, "news", "m", NULL), INSTANT_EUNAUTHORIZED);
+  CHECK(instant_last_error_http_status() == 401);
+  CHECK(!contains(instant_last_error_message(), "wrong-secret-key-value"));
+  instant_client_free(c);
+
+  /* no API key: refused before any I/O */
+  c = make_client(capi_server_url(), NULL);
+  CHECK_RC(instant_client_publish(NULL, c, "news", "m", NULL), INSTANT_ECONFIG);
+  CHECK(instant_last_error_http_status() == 0);
+  instant_client_free(c);
+
+  /* nothing listening */
+  c = make_client(capi_unused_url(), capi_server_api_key());
+  CHECK_RC(instant_client_publish(NULL, c, "news", "m", NULL), INSTANT_ETRANSPORT);
+  CHECK(!contains(instant_last_error_message(), capi_server_api_key()));
+  instant_client_free(c);
+
+  /* a server that never answers */
+  fd = silent_listener(&port);
+  CHECK(fd >= 0);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+  CHECK_OK(instant_config_new(&cfg));
+  CHECK_OK(instant_config_set_url(cfg, url));
+  CHECK_OK(instant_config_set_api_key(cfg, "k"));
+  CHECK_OK(instant_config_set_timeout_ms(cfg, 300));
+  c = NULL;
+  CHECK_OK(instant_client_new(&c, cfg));
+  CHECK_RC(instant_client_publish(NULL, c, "news", "m", NULL), INSTANT_ETIMEOUT);
+  instant_client_free(c);
+  if (fd >= 0) close(fd);
+
+  /* a payload above max_payload */
+  CHECK_OK(instant_config_set_url(cfg, capi_server_url()));
+  CHECK_OK(instant_config_set_api_key(cfg, capi_server_api_key()));
+  CHECK_OK(instant_config_set_timeout_ms(cfg, 5000));
+  CHECK_OK(instant_config_set_max_payload(cfg, 64));
+  c = NULL;
+  CHECK_OK(instant_client_new(&c, cfg));
+  CHECK_RC(instant_client_publish(NULL, c, "news",
+                                  "a message long enough to go over sixty-four bytes of request",
+                                  NULL),
+           INSTANT_ETOOLARGE);
+  instant_client_free(c);
+
+  /* legacy API form and the django-instant string envelope still publish */
+  CHECK_OK(instant_config_set_max_payload(cfg, 1 << 20));
+  CHECK_OK(instant_config_set_api_mode(cfg, INSTANT_API_MODE_LEGACY));
+  CHECK_OK(instant_config_set_envelope_encoding(cfg, INSTANT_ENVELOPE_STRING));
+  c = NULL;
+  CHECK_OK(instant_client_new(&c, cfg));
+  CHECK_OK(instant_client_publish(NULL, c, "chat:legacy", "legacy", NULL));
+  {
+    char *json = NULL;
+    CHECK_OK(instant_client_history(&json, c, "chat:legacy", -1, NULL, 0));
+    CHECK(contains(json, "\"data\":\"{\\\"channel\\\":\\\"chat:legacy\\\""));
+    instant_free(json);
+  }
+  instant_client_free(c);
+  instant_config_free(cfg);
+}
+
+int main(void) {
+  instant_client *c;
+  CHECK_OK(instant_publish_options_new(&g_reset));
+  test_general();
+  test_null_arguments();
+  test_config();
+  test_event_and_options();
+
+  if (capi_server_start() != 0) {
+    fprintf(stderr, "FAILED: could not start Centrifugo\n");
+    return 1;
+  }
+  c = make_client(capi_server_url(), capi_server_api_key());
+  test_publish(c);
+  test_broadcast_and_batch(c);
+  test_server_api(c);
+  instant_client_free(c);
+  test_error_paths();
+  capi_server_stop();
+  instant_publish_options_free(g_reset);
+
+  printf("%d checks, %d failed\n", checks, failures);
+  return failures ? 1 : 0;
+}
