@@ -1,0 +1,334 @@
+"""instant.py - a small ctypes binding of libinstant_c (the C ABI of instant).
+
+    import instant
+    client = instant.Client(url="http://localhost:8000", api_key="...")
+    offset, epoch = client.publish("news", "hello", data={"n": 1}, event_class="important")
+
+The library is found through $INSTANT_C_LIBRARY (a path), else the system's
+search path (libinstant_c.so.0). Failures raise instant.Error carrying the
+C code, its name, the message, the HTTP status and Centrifugo's code.
+Thread safety follows the C library: a Client may be shared between threads.
+"""
+import ctypes
+import ctypes.util
+import json
+import os
+
+__all__ = ["Error", "Client", "lib", "version", "strerror"]
+
+# Error codes (include/instant/instant.h); stable, never change meaning.
+CODES = {
+    0: "OK", -1: "EINVAL", -2: "ETRANSPORT", -3: "ETIMEOUT", -4: "EUNAUTHORIZED", -5: "EHTTP",
+    -6: "ESERVER", -7: "EMALFORMED", -8: "EPARTIAL", -9: "EJSON", -10: "EUTF8", -11: "ETOOLARGE",
+    -12: "ECHANNEL", -13: "ECONFIG", -20: "ETOKEN_MALFORMED", -21: "ETOKEN_SIGNATURE",
+    -22: "ETOKEN_EXPIRED", -23: "ETOKEN_NOT_YET_VALID", -24: "ETOKEN_ALGORITHM",
+    -25: "ETOKEN_AUDIENCE", -26: "ETOKEN_ISSUER", -27: "ETOKEN_KID", -28: "ETOKEN_CLAIM",
+    -29: "EWEAKKEY", -30: "EKEY", -40: "EIO", -41: "ENOTFOUND", -42: "EEXISTS", -43: "EFORBIDDEN",
+    -50: "EINTERNAL",
+}
+globals().update({name: code for code, name in CODES.items()})
+
+
+def _load():
+    path = os.environ.get("INSTANT_C_LIBRARY") or ctypes.util.find_library("instant_c") or "libinstant_c.so.0"
+    return ctypes.CDLL(path)
+
+
+lib = _load()
+
+_c = ctypes.c_char_p
+_vp = ctypes.c_void_p
+_pp = ctypes.POINTER(ctypes.c_void_p)
+_sz = ctypes.c_size_t
+_int = ctypes.c_int
+_u64 = ctypes.c_uint64
+_i64 = ctypes.c_int64
+_u32 = ctypes.c_uint32
+_str_out = ctypes.POINTER(ctypes.c_void_p)  # char** read as void* so we can free it
+_strv = ctypes.POINTER(ctypes.c_char_p)
+
+_SIGNATURES = {
+    "instant_strerror": (_c, [_int]),
+    "instant_version": (_int, []),
+    "instant_version_string": (_c, []),
+    "instant_free": (None, [_vp]),
+    "instant_last_error_code": (_int, []),
+    "instant_last_error_message": (_c, []),
+    "instant_last_error_http_status": (_int, []),
+    "instant_last_error_server_code": (_int, []),
+    "instant_config_new": (_int, [_pp]),
+    "instant_config_from_env": (_int, [_pp]),
+    "instant_config_free": (None, [_vp]),
+    "instant_config_set_url": (_int, [_vp, _c]),
+    "instant_config_set_api_key": (_int, [_vp, _c]),
+    "instant_config_set_hmac_key": (_int, [_vp, _c]),
+    "instant_config_set_site": (_int, [_vp, _c]),
+    "instant_config_set_timeout_ms": (_int, [_vp, _i64]),
+    "instant_config_set_connect_timeout_ms": (_int, [_vp, _i64]),
+    "instant_config_set_envelope_encoding": (_int, [_vp, _int]),
+    "instant_position_new": (_int, [_pp, _u64, _c]),
+    "instant_position_free": (None, [_vp]),
+    "instant_position_offset": (_u64, [_vp]),
+    "instant_position_epoch": (_c, [_vp]),
+    "instant_publish_options_new": (_int, [_pp]),
+    "instant_publish_options_free": (None, [_vp]),
+    "instant_publish_options_set_skip_history": (_int, [_vp, _int]),
+    "instant_publish_options_add_tag": (_int, [_vp, _c, _c]),
+    "instant_publish_options_set_idempotency_key": (_int, [_vp, _c]),
+    "instant_event_new": (_int, [_pp]),
+    "instant_event_free": (None, [_vp]),
+    "instant_event_set_message": (_int, [_vp, _c]),
+    "instant_event_set_data": (_int, [_vp, _c]),
+    "instant_event_set_event_class": (_int, [_vp, _c]),
+    "instant_event_set_bucket": (_int, [_vp, _c]),
+    "instant_event_set_site": (_int, [_vp, _c]),
+    "instant_event_set_options": (_int, [_vp, _vp]),
+    "instant_client_new": (_int, [_pp, _vp]),
+    "instant_client_free": (None, [_vp]),
+    "instant_client_publish": (_int, [_pp, _vp, _c, _c, _vp]),
+    "instant_client_publish_raw": (_int, [_pp, _vp, _c, _c, _sz, _vp]),
+    "instant_client_publish_binary": (_int, [_pp, _vp, _c, _c, _sz, _vp]),
+    "instant_client_broadcast": (_int, [_pp, _vp, _strv, _sz, _c, _sz, _vp]),
+    "instant_broadcast_result_free": (None, [_vp]),
+    "instant_broadcast_result_count": (_sz, [_vp]),
+    "instant_broadcast_result_code": (_int, [_vp, _sz]),
+    "instant_broadcast_result_message": (_c, [_vp, _sz]),
+    "instant_broadcast_result_server_code": (_int, [_vp, _sz]),
+    "instant_broadcast_result_offset": (_u64, [_vp, _sz]),
+    "instant_broadcast_result_epoch": (_c, [_vp, _sz]),
+    "instant_client_presence": (_int, [_str_out, _vp, _c]),
+    "instant_client_presence_stats": (_int, [ctypes.POINTER(_u32), ctypes.POINTER(_u32), _vp, _c]),
+    "instant_client_history": (_int, [_str_out, _vp, _c, _int, _vp, _int]),
+    "instant_client_history_remove": (_int, [_vp, _c]),
+    "instant_client_channels": (_int, [_str_out, _vp, _c]),
+    "instant_client_info": (_int, [_str_out, _vp]),
+    "instant_client_call": (_int, [_str_out, _vp, _c, _c]),
+}
+for _name, (_res, _args) in _SIGNATURES.items():
+    _f = getattr(lib, _name)
+    _f.restype = _res
+    _f.argtypes = _args
+
+
+class Error(Exception):
+    """A failed call: code (negative int), name ("ESERVER"), message,
+    http_status and server_code (0 when absent)."""
+
+    def __init__(self, code, message, http_status=0, server_code=0):
+        self.code = code
+        self.name = CODES.get(code, "E?")
+        self.message = message
+        self.http_status = http_status
+        self.server_code = server_code
+        super().__init__(f"{self.name} ({code}): {message}")
+
+
+def _b(s):
+    return None if s is None else s.encode("utf-8") if isinstance(s, str) else bytes(s)
+
+
+def _check(rc):
+    if rc != 0:
+        raise Error(rc, lib.instant_last_error_message().decode("utf-8", "replace"),
+                    lib.instant_last_error_http_status(), lib.instant_last_error_server_code())
+    return rc
+
+
+def _take_string(ptr):
+    try:
+        return ctypes.string_at(ptr.value).decode("utf-8")
+    finally:
+        lib.instant_free(ptr)
+
+
+def version():
+    """The library version string ("0.1.0")."""
+    return lib.instant_version_string().decode()
+
+
+def strerror(code):
+    """The static description of an error code."""
+    return lib.instant_strerror(code).decode()
+
+
+class _Options:
+    """Publish options (tags, skip_history, idempotency_key) as a C handle."""
+
+    def __init__(self, tags=None, skip_history=False, idempotency_key=None):
+        self.h = ctypes.c_void_p()
+        _check(lib.instant_publish_options_new(ctypes.byref(self.h)))
+        for k, v in (tags or {}).items():
+            _check(lib.instant_publish_options_add_tag(self.h, _b(k), _b(v)))
+        if skip_history:
+            _check(lib.instant_publish_options_set_skip_history(self.h, 1))
+        if idempotency_key:
+            _check(lib.instant_publish_options_set_idempotency_key(self.h, _b(idempotency_key)))
+
+    def __del__(self):
+        if getattr(self, "h", None):
+            lib.instant_publish_options_free(self.h)
+
+
+def _position(pos):
+    try:
+        return lib.instant_position_offset(pos), lib.instant_position_epoch(pos).decode()
+    finally:
+        lib.instant_position_free(pos)
+
+
+def _json_text(data):
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    return json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+
+class Client:
+    """A Centrifugo server API client (libinstant_c's instant_client).
+    Client() reads the environment (CENTRIFUGO_URL / _HOST+_PORT, _API_KEY,
+    SITE_NAME, ...); keyword arguments override it."""
+
+    def __init__(self, url=None, api_key=None, site=None, timeout_ms=None, envelope_string=False,
+                 from_env=True):
+        cfg = ctypes.c_void_p()
+        _check((lib.instant_config_from_env if from_env else lib.instant_config_new)(ctypes.byref(cfg)))
+        try:
+            if url is not None:
+                _check(lib.instant_config_set_url(cfg, _b(url)))
+            if api_key is not None:
+                _check(lib.instant_config_set_api_key(cfg, _b(api_key)))
+            if site is not None:
+                _check(lib.instant_config_set_site(cfg, _b(site)))
+            if timeout_ms is not None:
+                _check(lib.instant_config_set_timeout_ms(cfg, timeout_ms))
+            if envelope_string:
+                _check(lib.instant_config_set_envelope_encoding(cfg, 1))
+            self.h = ctypes.c_void_p()
+            _check(lib.instant_client_new(ctypes.byref(self.h), cfg))
+        finally:
+            lib.instant_config_free(cfg)
+
+    def close(self):
+        if getattr(self, "h", None):
+            lib.instant_client_free(self.h)
+            self.h = None
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def publish(self, channel, message=None, data=None, event_class=None, bucket=None, site=None,
+                **options):
+        """django-instant publish; returns (offset, epoch). data: JSON text or
+        any JSON-serializable value. options: tags, skip_history, idempotency_key."""
+        ev = ctypes.c_void_p()
+        _check(lib.instant_event_new(ctypes.byref(ev)))
+        try:
+            if data is not None:
+                _check(lib.instant_event_set_data(ev, _json_text(data)))
+            if event_class:
+                _check(lib.instant_event_set_event_class(ev, _b(event_class)))
+            if bucket:
+                _check(lib.instant_event_set_bucket(ev, _b(bucket)))
+            if site is not None:
+                _check(lib.instant_event_set_site(ev, _b(site)))
+            if options:
+                opts = _Options(**options)  # kept alive across the call
+                _check(lib.instant_event_set_options(ev, opts.h))
+            pos = ctypes.c_void_p()
+            _check(lib.instant_client_publish(ctypes.byref(pos), self.h, _b(channel), _b(message), ev))
+            return _position(pos)
+        finally:
+            lib.instant_event_free(ev)
+
+    def publish_raw(self, channel, data, **options):
+        """Centrifugo publish of data (JSON text/bytes or a JSON value); (offset, epoch)."""
+        payload = _json_text(data)
+        opts = _Options(**options) if options else None
+        pos = ctypes.c_void_p()
+        _check(lib.instant_client_publish_raw(ctypes.byref(pos), self.h, _b(channel), payload,
+                                              len(payload), opts.h if opts else None))
+        return _position(pos)
+
+    def publish_binary(self, channel, payload, **options):
+        """Publishes bytes (sent as b64data); (offset, epoch)."""
+        opts = _Options(**options) if options else None
+        pos = ctypes.c_void_p()
+        _check(lib.instant_client_publish_binary(ctypes.byref(pos), self.h, _b(channel), bytes(payload),
+                                                 len(payload), opts.h if opts else None))
+        return _position(pos)
+
+    def broadcast(self, channels, data, **options):
+        """One publication into many channels. Returns one dict per channel:
+        {"ok", "offset", "epoch", "code", "message", "server_code"}; per-item
+        failures do not raise (the list says which failed)."""
+        payload = _json_text(data)
+        arr = (ctypes.c_char_p * len(channels))(*[_b(c) for c in channels])
+        opts = _Options(**options) if options else None
+        res = ctypes.c_void_p()
+        rc = lib.instant_client_broadcast(ctypes.byref(res), self.h, arr, len(channels), payload,
+                                          len(payload), opts.h if opts else None)
+        if rc not in (0, EPARTIAL):  # noqa: F821 (defined from CODES)
+            _check(rc)
+        try:
+            out = []
+            for i in range(lib.instant_broadcast_result_count(res)):
+                code = lib.instant_broadcast_result_code(res, i)
+                out.append({"ok": code == 0, "code": code,
+                            "offset": lib.instant_broadcast_result_offset(res, i),
+                            "epoch": lib.instant_broadcast_result_epoch(res, i).decode(),
+                            "message": lib.instant_broadcast_result_message(res, i).decode(),
+                            "server_code": lib.instant_broadcast_result_server_code(res, i)})
+            return out
+        finally:
+            lib.instant_broadcast_result_free(res)
+
+    def history(self, channel, limit=-1, since=None, reverse=False):
+        """The channel's history as a dict; since is (offset, epoch) or None."""
+        pos = ctypes.c_void_p()
+        if since is not None:
+            _check(lib.instant_position_new(ctypes.byref(pos), since[0], _b(since[1])))
+        try:
+            out = ctypes.c_void_p()
+            _check(lib.instant_client_history(ctypes.byref(out), self.h, _b(channel), limit, pos,
+                                              1 if reverse else 0))
+            return json.loads(_take_string(out))
+        finally:
+            lib.instant_position_free(pos)
+
+    def history_remove(self, channel):
+        _check(lib.instant_client_history_remove(self.h, _b(channel)))
+
+    def presence(self, channel):
+        out = ctypes.c_void_p()
+        _check(lib.instant_client_presence(ctypes.byref(out), self.h, _b(channel)))
+        return json.loads(_take_string(out))
+
+    def presence_stats(self, channel):
+        """(num_clients, num_users)."""
+        n_clients, n_users = ctypes.c_uint32(), ctypes.c_uint32()
+        _check(lib.instant_client_presence_stats(ctypes.byref(n_clients), ctypes.byref(n_users),
+                                                 self.h, _b(channel)))
+        return n_clients.value, n_users.value
+
+    def channels(self, pattern=None):
+        out = ctypes.c_void_p()
+        _check(lib.instant_client_channels(ctypes.byref(out), self.h, _b(pattern)))
+        return json.loads(_take_string(out))
+
+    def info(self):
+        out = ctypes.c_void_p()
+        _check(lib.instant_client_info(ctypes.byref(out), self.h))
+        return json.loads(_take_string(out))
+
+    def call(self, method, params=None):
+        """Any server API method; params a dict (or JSON text)."""
+        out = ctypes.c_void_p()
+        text = None if params is None else _json_text(params)
+        _check(lib.instant_client_call(ctypes.byref(out), self.h, _b(method), text))
+        return json.loads(_take_string(out))
