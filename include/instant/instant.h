@@ -383,6 +383,219 @@ INSTANT_API instant_error_t instant_client_info(char **out, instant_client *clie
 INSTANT_API instant_error_t instant_client_call(char **out, instant_client *client,
                                                 const char *method, const char *params_json);
 
+/* ---- Tokens: algorithms --------------------------------------------------------------
+ * Centrifugo v6 JWTs. EdDSA only through a JWKS endpoint; "none" never. */
+typedef int instant_algorithm_t;
+#define INSTANT_ALG_HS256 0
+#define INSTANT_ALG_HS384 1
+#define INSTANT_ALG_HS512 2
+#define INSTANT_ALG_RS256 3
+#define INSTANT_ALG_RS384 4
+#define INSTANT_ALG_RS512 5
+#define INSTANT_ALG_ES256 6
+#define INSTANT_ALG_ES384 7
+#define INSTANT_ALG_ES512 8
+#define INSTANT_ALG_EDDSA 9
+
+/* The JOSE name of alg ("HS256", ...), static; NULL (and EINVAL recorded) if unknown. */
+INSTANT_API const char *instant_algorithm_name(instant_algorithm_t alg);
+/* Parses a JOSE name (exact case) into *out; INSTANT_EINVAL for unknown names and "none". */
+INSTANT_API instant_error_t instant_algorithm_from_name(instant_algorithm_t *out, const char *name);
+
+/* ---- Tokens: claims -------------------------------------------------------------------
+ * One option object for both token kinds; the connection-only and
+ * subscription-only members are used by the matching sign call. Times are
+ * Unix seconds. Not thread-safe to modify; copied by the sign calls. */
+typedef struct instant_claims instant_claims;
+
+/* New empty claims (anonymous sub, exp = now + the signer's lifetime). Free with instant_claims_free. */
+INSTANT_API instant_error_t instant_claims_new(instant_claims **out);
+/* Frees claims. NULL is a no-op. */
+INSTANT_API void instant_claims_free(instant_claims *claims);
+/* Sets claims from a JSON object: sub, exp, iat, nbf, jti, aud (string or
+ * array), iss, info, b64info, expire_at, channels, subs, meta, channel,
+ * client, data, b64data, override are mapped; other members become custom
+ * claims. Replaces everything set before. INSTANT_EJSON on bad JSON. */
+INSTANT_API instant_error_t instant_claims_set_json(instant_claims *claims, const char *json);
+/* The user id (sub); "" is anonymous. */
+INSTANT_API instant_error_t instant_claims_set_sub(instant_claims *claims, const char *sub);
+/* Absolute expiry (0: now + ttl or the signer's lifetime). */
+INSTANT_API instant_error_t instant_claims_set_exp(instant_claims *claims, int64_t exp);
+/* Lifetime of this token in seconds (0: the signer's lifetime). */
+INSTANT_API instant_error_t instant_claims_set_ttl(instant_claims *claims, int64_t ttl);
+/* Non-zero: leave exp out, the token never expires (explicit opt-in). */
+INSTANT_API instant_error_t instant_claims_set_no_expiry(instant_claims *claims, int no_expiry);
+/* Issued-at (0: now). */
+INSTANT_API instant_error_t instant_claims_set_iat(instant_claims *claims, int64_t iat);
+/* Non-zero: leave iat out. */
+INSTANT_API instant_error_t instant_claims_set_omit_iat(instant_claims *claims, int omit);
+/* Not-before (0: left out). */
+INSTANT_API instant_error_t instant_claims_set_nbf(instant_claims *claims, int64_t nbf);
+/* Token id (jti); "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_jti(instant_claims *claims, const char *jti);
+/* Appends an audience (one: a string claim; several: an array). */
+INSTANT_API instant_error_t instant_claims_add_audience(instant_claims *claims, const char *aud);
+/* Issuer (iss); "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_issuer(instant_claims *claims, const char *iss);
+/* Connection/subscription info as JSON text; "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_info(instant_claims *claims, const char *json);
+/* Info as standard base64; "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_b64info(instant_claims *claims, const char *b64);
+/* expire_at: 0 = never expires, else a time; unset (the default) = exp is used. */
+INSTANT_API instant_error_t instant_claims_set_expire_at(instant_claims *claims, int64_t expire_at);
+/* Removes expire_at again. */
+INSTANT_API instant_error_t instant_claims_clear_expire_at(instant_claims *claims);
+/* Custom claims as JSON object text; "" = none. */
+INSTANT_API instant_error_t instant_claims_set_extra(instant_claims *claims, const char *json_object);
+/* Connection tokens: appends a server-side subscription (channels claim). */
+INSTANT_API instant_error_t instant_claims_add_channel(instant_claims *claims, const char *channel);
+/* Connection tokens: appends a subs entry for channel; info_json, b64info,
+ * data_json and b64data are optional (NULL or ""). */
+INSTANT_API instant_error_t instant_claims_add_subscription(instant_claims *claims, const char *channel,
+                                                            const char *info_json, const char *b64info,
+                                                            const char *data_json, const char *b64data);
+/* Connection tokens: meta as JSON object text; "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_meta(instant_claims *claims, const char *json_object);
+/* Subscription tokens: the channel (required there). */
+INSTANT_API instant_error_t instant_claims_set_channel(instant_claims *claims, const char *channel);
+/* Subscription tokens: bind to one client id; "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_client(instant_claims *claims, const char *client_id);
+/* Subscription tokens: data as JSON text; "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_data(instant_claims *claims, const char *json);
+/* Subscription tokens: data as standard base64; "" leaves it out. */
+INSTANT_API instant_error_t instant_claims_set_b64data(instant_claims *claims, const char *b64);
+/* Subscription tokens: one override member ("presence", "join_leave",
+ * "force_push_join_leave", "force_positioning", "force_recovery") set to
+ * value (0/1); INSTANT_EINVAL for another name. */
+INSTANT_API instant_error_t instant_claims_set_override(instant_claims *claims, const char *name,
+                                                        int value);
+
+/* ---- Tokens: signer ----------------------------------------------------------------------
+ * Immutable after creation; sign from any number of threads at once. */
+typedef struct instant_signer_options instant_signer_options;
+typedef struct instant_signer instant_signer;
+
+/* New signer options (lifetime 86400 s, no kid, strong keys only). Free with instant_signer_options_free. */
+INSTANT_API instant_error_t instant_signer_options_new(instant_signer_options **out);
+/* Frees signer options. NULL is a no-op. */
+INSTANT_API void instant_signer_options_free(instant_signer_options *opts);
+/* Default token lifetime in seconds (> 0). */
+INSTANT_API instant_error_t instant_signer_options_set_lifetime(instant_signer_options *opts,
+                                                                int64_t seconds);
+/* Key id written to the header; "" for none. */
+INSTANT_API instant_error_t instant_signer_options_set_kid(instant_signer_options *opts, const char *kid);
+/* Non-zero accepts weak keys (HMAC shorter than the hash, RSA < 2048 bits). */
+INSTANT_API instant_error_t instant_signer_options_set_allow_weak_key(instant_signer_options *opts,
+                                                                      int allow);
+/* Largest token in bytes the signer produces (> 0). */
+INSTANT_API instant_error_t instant_signer_options_set_max_token_size(instant_signer_options *opts,
+                                                                      size_t bytes);
+
+/* New HMAC signer (HS256/384/512) over key_len key bytes (copied); opts may
+ * be NULL. INSTANT_EWEAKKEY for a short key. Free with instant_signer_free. */
+INSTANT_API instant_error_t instant_signer_new_hmac(instant_signer **out, const void *key,
+                                                    size_t key_len, instant_algorithm_t alg,
+                                                    const instant_signer_options *opts);
+/* New RS/ES/EdDSA signer from an unencrypted PEM private key; opts may be NULL. */
+INSTANT_API instant_error_t instant_signer_new_pem(instant_signer **out, const char *pem,
+                                                   instant_algorithm_t alg,
+                                                   const instant_signer_options *opts);
+/* Frees a signer. NULL is a no-op. */
+INSTANT_API void instant_signer_free(instant_signer *signer);
+/* The signer's algorithm; -1 (and EINVAL recorded) for NULL. */
+INSTANT_API instant_algorithm_t instant_signer_algorithm(const instant_signer *signer);
+/* A connection token for claims; *out freed with instant_free. Thread-safe. */
+INSTANT_API instant_error_t instant_signer_connection_token(char **out, const instant_signer *signer,
+                                                            const instant_claims *claims);
+/* A subscription token for claims (channel required); *out freed with instant_free. */
+INSTANT_API instant_error_t instant_signer_subscription_token(char **out, const instant_signer *signer,
+                                                              const instant_claims *claims);
+/* The public key as a JWK object; INSTANT_EKEY for HMAC. *out freed with instant_free. */
+INSTANT_API instant_error_t instant_signer_jwk(char **out, const instant_signer *signer);
+/* The public key as PEM (BEGIN PUBLIC KEY); INSTANT_EKEY for HMAC. *out freed with instant_free. */
+INSTANT_API instant_error_t instant_signer_public_key_pem(char **out, const instant_signer *signer);
+/* A JWKS document {"keys":[...]} of n signers' public keys, current key
+ * first. *out freed with instant_free. */
+INSTANT_API instant_error_t instant_jwks(char **out, const instant_signer *const *signers, size_t n);
+
+/* ---- Tokens: verifier ----------------------------------------------------------------------
+ * Safe to share for verify once its keys are added; adding keys must not
+ * race with verify. */
+typedef struct instant_verify_options instant_verify_options;
+typedef struct instant_verifier instant_verifier;
+typedef struct instant_verified_token instant_verified_token;
+
+/* Which token kind verify expects. */
+typedef int instant_token_kind_t;
+#define INSTANT_TOKEN_ANY 0          /* no kind-specific check */
+#define INSTANT_TOKEN_CONNECTION 1   /* refuse a channel claim */
+#define INSTANT_TOKEN_SUBSCRIPTION 2 /* require a channel claim */
+
+/* New verify options (exp required, no leeway, 16 KiB max). Free with instant_verify_options_free. */
+INSTANT_API instant_error_t instant_verify_options_new(instant_verify_options **out);
+/* Frees verify options. NULL is a no-op. */
+INSTANT_API void instant_verify_options_free(instant_verify_options *opts);
+/* Non-zero (default): a token without exp fails with INSTANT_ETOKEN_CLAIM. */
+INSTANT_API instant_error_t instant_verify_options_set_require_exp(instant_verify_options *opts,
+                                                                   int require);
+/* Seconds of clock skew allowed for exp/nbf/iat (>= 0). */
+INSTANT_API instant_error_t instant_verify_options_set_leeway(instant_verify_options *opts,
+                                                              int64_t seconds);
+/* Appends an accepted audience (aud must contain one of them). */
+INSTANT_API instant_error_t instant_verify_options_add_audience(instant_verify_options *opts,
+                                                                const char *aud);
+/* Required issuer; "" for any. */
+INSTANT_API instant_error_t instant_verify_options_set_issuer(instant_verify_options *opts,
+                                                              const char *iss);
+/* Longest token accepted, in bytes (> 0). */
+INSTANT_API instant_error_t instant_verify_options_set_max_token_size(instant_verify_options *opts,
+                                                                      size_t bytes);
+/* Evaluation time in Unix seconds (0: the system clock). */
+INSTANT_API instant_error_t instant_verify_options_set_now(instant_verify_options *opts, int64_t now);
+
+/* New verifier with a copy of opts (NULL: defaults). Free with instant_verifier_free. */
+INSTANT_API instant_error_t instant_verifier_new(instant_verifier **out,
+                                                 const instant_verify_options *opts);
+/* Frees a verifier. NULL is a no-op. */
+INSTANT_API void instant_verifier_free(instant_verifier *verifier);
+/* Adds an HMAC key (copied); kid NULL or "" = any kid; allow_weak non-zero accepts short keys. */
+INSTANT_API instant_error_t instant_verifier_add_hmac(instant_verifier *verifier, const void *key,
+                                                      size_t key_len, instant_algorithm_t alg,
+                                                      const char *kid, int allow_weak);
+/* Adds a PEM public (or private) key for an RS/ES/EdDSA alg; kid optional. */
+INSTANT_API instant_error_t instant_verifier_add_pem(instant_verifier *verifier, const char *pem,
+                                                     instant_algorithm_t alg, const char *kid);
+/* Adds the key of a signer (its algorithm and kid). */
+INSTANT_API instant_error_t instant_verifier_add_signer(instant_verifier *verifier,
+                                                        const instant_signer *signer);
+/* Number of keys added (0 for NULL). */
+INSTANT_API size_t instant_verifier_key_count(const instant_verifier *verifier);
+/* Verifies token; each failure has its own INSTANT_ETOKEN_* code. *out (may
+ * be NULL) receives the decoded token; free it. Thread-safe. */
+INSTANT_API instant_error_t instant_verifier_verify(instant_verified_token **out,
+                                                    const instant_verifier *verifier,
+                                                    const char *token, instant_token_kind_t kind);
+/* Frees a verified token. NULL is a no-op. */
+INSTANT_API void instant_verified_token_free(instant_verified_token *tok);
+/* Its algorithm; -1 for NULL. */
+INSTANT_API instant_algorithm_t instant_verified_token_algorithm(const instant_verified_token *tok);
+/* Its header kid ("" when absent). Owned by tok; NULL for NULL. */
+INSTANT_API const char *instant_verified_token_kid(const instant_verified_token *tok);
+/* Its header JSON text. Owned by tok; NULL for NULL. */
+INSTANT_API const char *instant_verified_token_header(const instant_verified_token *tok);
+/* Its claims JSON text. Owned by tok; NULL for NULL. */
+INSTANT_API const char *instant_verified_token_claims(const instant_verified_token *tok);
+/* Its sub ("" when absent). Owned by tok; NULL for NULL. */
+INSTANT_API const char *instant_verified_token_sub(const instant_verified_token *tok);
+/* Its channel ("" when absent). Owned by tok; NULL for NULL. */
+INSTANT_API const char *instant_verified_token_channel(const instant_verified_token *tok);
+/* Its exp (0 when absent or tok is NULL). */
+INSTANT_API int64_t instant_verified_token_exp(const instant_verified_token *tok);
+/* Its iat (0 when absent or tok is NULL). */
+INSTANT_API int64_t instant_verified_token_iat(const instant_verified_token *tok);
+/* Its nbf (0 when absent or tok is NULL). */
+INSTANT_API int64_t instant_verified_token_nbf(const instant_verified_token *tok);
+
 #ifdef __cplusplus
 }
 #endif

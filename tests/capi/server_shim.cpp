@@ -3,7 +3,11 @@
 
 #include "centrifugo_server.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -35,6 +39,36 @@ const char* capi_server_hmac_key(void) { return server ? server->config().hmac_k
 const char* capi_unused_url(void) {
   unused = "http://127.0.0.1:" + std::to_string(instant_test::free_port());
   return unused.c_str();
+}
+
+int capi_checktoken(const char* token, int sub, char* out, unsigned long n) {
+  std::string output;
+  int rc = instant_test::run_command(instant_test::centrifugo_bin() +
+                                         (sub ? " checksubtoken" : " checktoken") + " -c '" +
+                                         server->config_path() + "' '" + token + "' 2>&1",
+                                     &output);
+  if (n > 0) {
+    std::strncpy(out, output.c_str(), n - 1);
+    out[n - 1] = '\0';
+  }
+  return rc;
+}
+
+const char* capi_private_pem(const char* kind) {
+  static std::string pem;
+  EVP_PKEY* key = std::strcmp(kind, "Ed25519") == 0 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
+                                                   : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", kind);
+  pem.clear();
+  if (!key) return "";
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio && PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr) == 1) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    pem.assign(data, static_cast<std::size_t>(len));
+  }
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem.c_str();
 }
 
 void capi_server_stop(void) { server.reset(); }

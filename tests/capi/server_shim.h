@@ -16,6 +16,12 @@ const char *capi_server_api_key(void);
 const char *capi_server_hmac_key(void);
 /* A URL where nothing listens (a port that was free a moment ago). */
 const char *capi_unused_url(void);
+/* Runs `centrifugo checktoken` (sub == 0) or `checksubtoken` with the running
+ * server's config; returns its exit status, output copied into out[n]. */
+int capi_checktoken(const char *token, int sub, char *out, unsigned long n);
+/* A fresh unencrypted PKCS#8 PEM private key: "P-256", "P-384" or "Ed25519"
+ * (static storage until the next call). */
+const char *capi_private_pem(const char *kind);
 /* Stops the server and removes its files. */
 void capi_server_stop(void);
 

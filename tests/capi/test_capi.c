@@ -393,6 +393,354 @@ static void test_event_and_options(void) {
   instant_publish_options_free(opts);
 }
 
+
+static void test_token_null_arguments(void) {
+  instant_claims *cl = NULL;
+  instant_signer *sg = NULL;
+  instant_signer_options *so = NULL;
+  instant_verify_options *vo = NULL;
+  instant_verifier *vf = NULL;
+  instant_verified_token *vt = (instant_verified_token *)1;
+  instant_algorithm_t alg = 0;
+  char *out = (char *)1;
+  const instant_signer *none[] = {NULL};
+  static const char key[] = "0123456789abcdef0123456789abcdef";
+
+  CHECK_OK(instant_claims_new(&cl));
+  CHECK_OK(instant_signer_options_new(&so));
+  CHECK_OK(instant_verify_options_new(&vo));
+  CHECK_OK(instant_signer_new_hmac(&sg, key, 32, INSTANT_ALG_HS256, NULL));
+  CHECK_OK(instant_verifier_new(&vf, NULL));
+
+  CHECK_NULL_ARG(instant_algorithm_from_name(NULL, "HS256"), "out");
+  CHECK_NULL_ARG(instant_algorithm_from_name(&alg, NULL), "name");
+  CHECK_NULL_ARG(instant_claims_new(NULL), "out");
+  CHECK_NULL_ARG(instant_claims_set_json(NULL, "{}"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_json(cl, NULL), "json");
+  CHECK_NULL_ARG(instant_claims_set_sub(NULL, "u"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_sub(cl, NULL), "sub");
+  CHECK_NULL_ARG(instant_claims_set_exp(NULL, 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_ttl(NULL, 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_no_expiry(NULL, 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_iat(NULL, 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_omit_iat(NULL, 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_nbf(NULL, 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_jti(NULL, "j"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_jti(cl, NULL), "jti");
+  CHECK_NULL_ARG(instant_claims_add_audience(NULL, "a"), "claims");
+  CHECK_NULL_ARG(instant_claims_add_audience(cl, NULL), "aud");
+  CHECK_NULL_ARG(instant_claims_set_issuer(NULL, "i"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_issuer(cl, NULL), "iss");
+  CHECK_NULL_ARG(instant_claims_set_info(NULL, "{}"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_info(cl, NULL), "json");
+  CHECK_NULL_ARG(instant_claims_set_b64info(NULL, "e30="), "claims");
+  CHECK_NULL_ARG(instant_claims_set_b64info(cl, NULL), "b64");
+  CHECK_NULL_ARG(instant_claims_set_expire_at(NULL, 0), "claims");
+  CHECK_NULL_ARG(instant_claims_clear_expire_at(NULL), "claims");
+  CHECK_NULL_ARG(instant_claims_set_extra(NULL, "{}"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_extra(cl, NULL), "json_object");
+  CHECK_NULL_ARG(instant_claims_add_channel(NULL, "c"), "claims");
+  CHECK_NULL_ARG(instant_claims_add_channel(cl, NULL), "channel");
+  CHECK_NULL_ARG(instant_claims_add_subscription(NULL, "c", NULL, NULL, NULL, NULL), "claims");
+  CHECK_NULL_ARG(instant_claims_add_subscription(cl, NULL, NULL, NULL, NULL, NULL), "channel");
+  CHECK_NULL_ARG(instant_claims_set_meta(NULL, "{}"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_meta(cl, NULL), "json_object");
+  CHECK_NULL_ARG(instant_claims_set_channel(NULL, "c"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_channel(cl, NULL), "channel");
+  CHECK_NULL_ARG(instant_claims_set_client(NULL, "c"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_client(cl, NULL), "client_id");
+  CHECK_NULL_ARG(instant_claims_set_data(NULL, "{}"), "claims");
+  CHECK_NULL_ARG(instant_claims_set_data(cl, NULL), "json");
+  CHECK_NULL_ARG(instant_claims_set_b64data(NULL, "e30="), "claims");
+  CHECK_NULL_ARG(instant_claims_set_b64data(cl, NULL), "b64");
+  CHECK_NULL_ARG(instant_claims_set_override(NULL, "presence", 1), "claims");
+  CHECK_NULL_ARG(instant_claims_set_override(cl, NULL, 1), "name");
+
+  CHECK_NULL_ARG(instant_signer_options_new(NULL), "out");
+  CHECK_NULL_ARG(instant_signer_options_set_lifetime(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_signer_options_set_kid(NULL, "k"), "opts");
+  CHECK_NULL_ARG(instant_signer_options_set_kid(so, NULL), "kid");
+  CHECK_NULL_ARG(instant_signer_options_set_allow_weak_key(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_signer_options_set_max_token_size(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_signer_new_hmac(NULL, key, 32, INSTANT_ALG_HS256, NULL), "out");
+  {
+    instant_signer *s1 = (instant_signer *)1;
+    CHECK_NULL_ARG(instant_signer_new_hmac(&s1, NULL, 32, INSTANT_ALG_HS256, NULL), "key");
+    CHECK(s1 == NULL);
+  }
+  CHECK_NULL_ARG(instant_signer_new_pem(NULL, "pem", INSTANT_ALG_ES256, NULL), "out");
+  {
+    instant_signer *s2 = (instant_signer *)1;
+    CHECK_NULL_ARG(instant_signer_new_pem(&s2, NULL, INSTANT_ALG_ES256, NULL), "pem");
+    CHECK(s2 == NULL);
+  }
+  CHECK_NULL_ACCESSOR(instant_signer_algorithm(NULL), -1, "signer");
+  CHECK_NULL_ARG(instant_signer_connection_token(NULL, sg, cl), "out");
+  CHECK_NULL_ARG(instant_signer_connection_token(&out, NULL, cl), "signer");
+  CHECK(out == NULL);
+  CHECK_NULL_ARG(instant_signer_connection_token(&out, sg, NULL), "claims");
+  CHECK_NULL_ARG(instant_signer_subscription_token(NULL, sg, cl), "out");
+  CHECK_NULL_ARG(instant_signer_subscription_token(&out, NULL, cl), "signer");
+  CHECK_NULL_ARG(instant_signer_subscription_token(&out, sg, NULL), "claims");
+  CHECK_NULL_ARG(instant_signer_jwk(NULL, sg), "out");
+  CHECK_NULL_ARG(instant_signer_jwk(&out, NULL), "signer");
+  CHECK_NULL_ARG(instant_signer_public_key_pem(NULL, sg), "out");
+  CHECK_NULL_ARG(instant_signer_public_key_pem(&out, NULL), "signer");
+  CHECK_NULL_ARG(instant_jwks(NULL, none, 1), "out");
+  CHECK_NULL_ARG(instant_jwks(&out, NULL, 1), "signers");
+  CHECK_NULL_ARG(instant_jwks(&out, none, 1), "signers[0]");
+
+  CHECK_NULL_ARG(instant_verify_options_new(NULL), "out");
+  CHECK_NULL_ARG(instant_verify_options_set_require_exp(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_verify_options_set_leeway(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_verify_options_add_audience(NULL, "a"), "opts");
+  CHECK_NULL_ARG(instant_verify_options_add_audience(vo, NULL), "aud");
+  CHECK_NULL_ARG(instant_verify_options_set_issuer(NULL, "i"), "opts");
+  CHECK_NULL_ARG(instant_verify_options_set_issuer(vo, NULL), "iss");
+  CHECK_NULL_ARG(instant_verify_options_set_max_token_size(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_verify_options_set_now(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_verifier_new(NULL, vo), "out");
+  CHECK_NULL_ARG(instant_verifier_add_hmac(NULL, key, 32, INSTANT_ALG_HS256, NULL, 0), "verifier");
+  CHECK_NULL_ARG(instant_verifier_add_hmac(vf, NULL, 32, INSTANT_ALG_HS256, NULL, 0), "key");
+  CHECK_NULL_ARG(instant_verifier_add_pem(NULL, "p", INSTANT_ALG_ES256, NULL), "verifier");
+  CHECK_NULL_ARG(instant_verifier_add_pem(vf, NULL, INSTANT_ALG_ES256, NULL), "pem");
+  CHECK_NULL_ARG(instant_verifier_add_signer(NULL, sg), "verifier");
+  CHECK_NULL_ARG(instant_verifier_add_signer(vf, NULL), "signer");
+  CHECK_NULL_ACCESSOR(instant_verifier_key_count(NULL), 0, "verifier");
+  CHECK_NULL_ARG(instant_verifier_verify(&vt, NULL, "t", INSTANT_TOKEN_ANY), "verifier");
+  CHECK(vt == NULL);
+  CHECK_NULL_ARG(instant_verifier_verify(&vt, vf, NULL, INSTANT_TOKEN_ANY), "token");
+  CHECK_NULL_ACCESSOR(instant_verified_token_algorithm(NULL), -1, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_kid(NULL), NULL, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_header(NULL), NULL, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_claims(NULL), NULL, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_sub(NULL), NULL, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_channel(NULL), NULL, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_exp(NULL), 0, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_iat(NULL), 0, "tok");
+  CHECK_NULL_ACCESSOR(instant_verified_token_nbf(NULL), 0, "tok");
+  reset_last_error();
+  CHECK(instant_algorithm_name(99) == NULL);
+  CHECK(instant_last_error_code() == INSTANT_EINVAL);
+
+  instant_claims_free(NULL);
+  instant_signer_options_free(NULL);
+  instant_signer_free(NULL);
+  instant_verify_options_free(NULL);
+  instant_verifier_free(NULL);
+  instant_verified_token_free(NULL);
+  instant_verifier_free(vf);
+  instant_signer_free(sg);
+  instant_verify_options_free(vo);
+  instant_signer_options_free(so);
+  instant_claims_free(cl);
+}
+
+/* Signs with the server's HMAC key and with EC/Ed25519 keys; Centrifugo's own
+ * checktoken/checksubtoken and instant's verifier are the oracles. */
+static void test_tokens(void) {
+  const char *hkey = capi_server_hmac_key();
+  instant_signer *hs = NULL, *es = NULL, *ed = NULL;
+  instant_signer_options *so = NULL;
+  instant_claims *cl = NULL;
+  instant_verify_options *vo = NULL;
+  instant_verifier *vf = NULL;
+  instant_verified_token *vt = NULL;
+  instant_algorithm_t alg = -1;
+  char *tok = NULL, *sub = NULL, *s = NULL;
+  char out[4096];
+  const instant_signer *pair[2];
+
+  CHECK(strcmp(instant_algorithm_name(INSTANT_ALG_HS256), "HS256") == 0);
+  CHECK(strcmp(instant_algorithm_name(INSTANT_ALG_EDDSA), "EdDSA") == 0);
+  CHECK_OK(instant_algorithm_from_name(&alg, "ES384"));
+  CHECK(alg == INSTANT_ALG_ES384);
+  CHECK_RC(instant_algorithm_from_name(&alg, "none"), INSTANT_EINVAL);
+
+  CHECK_OK(instant_signer_options_new(&so));
+  CHECK_OK(instant_signer_options_set_lifetime(so, 600));
+  CHECK_RC(instant_signer_options_set_lifetime(so, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_signer_options_set_max_token_size(so, 8192));
+  CHECK_RC(instant_signer_options_set_max_token_size(so, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_signer_options_set_allow_weak_key(so, 0));
+  CHECK_OK(instant_signer_new_hmac(&hs, hkey, strlen(hkey), INSTANT_ALG_HS256, so));
+  CHECK(instant_signer_algorithm(hs) == INSTANT_ALG_HS256);
+  CHECK_RC(instant_signer_new_hmac(&es, "short", 5, INSTANT_ALG_HS256, NULL), INSTANT_EWEAKKEY);
+  CHECK(es == NULL);
+  CHECK_RC(instant_signer_new_hmac(&es, hkey, strlen(hkey), 42, NULL), INSTANT_EINVAL);
+  CHECK_RC(instant_signer_jwk(&s, hs), INSTANT_EKEY);
+  CHECK_RC(instant_signer_public_key_pem(&s, hs), INSTANT_EKEY);
+  CHECK(s == NULL);
+
+  /* connection token with setters: Centrifugo accepts it */
+  CHECK_OK(instant_claims_new(&cl));
+  CHECK_OK(instant_claims_set_sub(cl, "alice"));
+  CHECK_OK(instant_claims_set_ttl(cl, 300));
+  CHECK_OK(instant_claims_set_info(cl, "{\"name\":\"Alice\"}"));
+  CHECK_OK(instant_claims_add_channel(cl, "news"));
+  CHECK_OK(instant_claims_add_subscription(cl, "chat:lobby", "{\"r\":1}", NULL, NULL, "aGk="));
+  CHECK_OK(instant_claims_set_meta(cl, "{\"plan\":\"pro\"}"));
+  CHECK_OK(instant_claims_set_jti(cl, "j-1"));
+  CHECK_OK(instant_claims_set_extra(cl, "{\"custom\":true}"));
+  CHECK_OK(instant_claims_set_expire_at(cl, 0));
+  CHECK_OK(instant_claims_clear_expire_at(cl));
+  CHECK_OK(instant_claims_set_iat(cl, 0));
+  CHECK_OK(instant_claims_set_omit_iat(cl, 0));
+  CHECK_OK(instant_claims_set_nbf(cl, 0));
+  CHECK_OK(instant_claims_set_b64info(cl, ""));
+  CHECK_OK(instant_signer_connection_token(&tok, hs, cl));
+  CHECK(tok != NULL && strncmp(tok, "eyJ", 3) == 0);
+  CHECK(capi_checktoken(tok, 0, out, sizeof out) == 0);
+  CHECK(contains(out, "alice"));
+
+  /* instant's verifier: fields, kinds and failures */
+  CHECK_OK(instant_verify_options_new(&vo));
+  CHECK_OK(instant_verify_options_set_leeway(vo, 0));
+  CHECK_RC(instant_verify_options_set_leeway(vo, -1), INSTANT_EINVAL);
+  CHECK_OK(instant_verify_options_set_require_exp(vo, 1));
+  CHECK_OK(instant_verify_options_set_max_token_size(vo, 16384));
+  CHECK_RC(instant_verify_options_set_max_token_size(vo, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_verify_options_set_issuer(vo, ""));
+  CHECK_OK(instant_verify_options_set_now(vo, 0));
+  CHECK_OK(instant_verifier_new(&vf, vo));
+  CHECK_OK(instant_verifier_add_hmac(vf, hkey, strlen(hkey), INSTANT_ALG_HS256, NULL, 0));
+  CHECK(instant_verifier_key_count(vf) == 1);
+  CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
+  CHECK(strcmp(instant_verified_token_sub(vt), "alice") == 0);
+  CHECK(strcmp(instant_verified_token_channel(vt), "") == 0);
+  CHECK(instant_verified_token_algorithm(vt) == INSTANT_ALG_HS256);
+  CHECK(strcmp(instant_verified_token_kid(vt), "") == 0);
+  CHECK(contains(instant_verified_token_header(vt), "\"HS256\""));
+  CHECK(contains(instant_verified_token_claims(vt), "\"custom\":true"));
+  CHECK(contains(instant_verified_token_claims(vt), "\"meta\":{\"plan\":\"pro\"}"));
+  CHECK(instant_verified_token_iat(vt) > 1700000000);
+  CHECK(instant_verified_token_exp(vt) == instant_verified_token_iat(vt) + 300);
+  CHECK(instant_verified_token_nbf(vt) == 0);
+  instant_verified_token_free(vt);
+  vt = NULL;
+  CHECK_RC(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_SUBSCRIPTION), INSTANT_ETOKEN_CLAIM);
+  CHECK_RC(instant_verifier_verify(&vt, vf, tok, 9), INSTANT_EINVAL);
+  CHECK_RC(instant_verifier_verify(NULL, vf, "not.a.token", INSTANT_TOKEN_ANY), INSTANT_ETOKEN_MALFORMED);
+  CHECK(vt == NULL);
+  tok[strlen(tok) - 2] = tok[strlen(tok) - 2] == 'A' ? 'B' : 'A'; /* tamper with the signature */
+  CHECK_RC(instant_verifier_verify(NULL, vf, tok, INSTANT_TOKEN_ANY), INSTANT_ETOKEN_SIGNATURE);
+  CHECK(!contains(instant_last_error_message(), hkey));
+  CHECK(capi_checktoken(tok, 0, out, sizeof out) != 0 || contains(out, "invalid"));
+  instant_free(tok);
+  tok = NULL;
+
+  /* expired: exp in the past */
+  CHECK_OK(instant_claims_set_ttl(cl, 0));
+  CHECK_OK(instant_claims_set_exp(cl, 1000));
+  CHECK_OK(instant_claims_set_iat(cl, 900));
+  CHECK_OK(instant_signer_connection_token(&tok, hs, cl));
+  CHECK_RC(instant_verifier_verify(NULL, vf, tok, INSTANT_TOKEN_ANY), INSTANT_ETOKEN_EXPIRED);
+  instant_free(tok);
+  tok = NULL;
+  /* a connection token refuses a channel claim smuggled through extra */
+  CHECK_OK(instant_claims_set_extra(cl, "{\"channel\":\"x\"}"));
+  CHECK(instant_signer_connection_token(&tok, hs, cl) != INSTANT_OK);
+  CHECK(tok == NULL);
+
+  /* claims from JSON, subscription token */
+  CHECK_OK(instant_claims_set_json(cl, "{\"sub\":\"alice\",\"channel\":\"$chat:private\","
+                                       "\"aud\":[\"web\"],\"iss\":\"me\",\"data\":{\"k\":1},"
+                                       "\"override\":{\"presence\":{\"value\":true}},\"extra1\":5}"));
+  CHECK_OK(instant_claims_set_client(cl, ""));
+  CHECK_OK(instant_claims_set_b64data(cl, ""));
+  CHECK_OK(instant_claims_set_override(cl, "join_leave", 0));
+  CHECK_RC(instant_claims_set_override(cl, "bogus", 1), INSTANT_EINVAL);
+  CHECK_OK(instant_signer_subscription_token(&sub, hs, cl));
+  CHECK(capi_checktoken(sub, 1, out, sizeof out) == 0);
+  instant_verify_options_free(vo);
+  vo = NULL;
+  CHECK_OK(instant_verify_options_new(&vo));
+  CHECK_OK(instant_verify_options_add_audience(vo, "web"));
+  CHECK_OK(instant_verify_options_set_issuer(vo, "me"));
+  instant_verifier_free(vf);
+  vf = NULL;
+  CHECK_OK(instant_verifier_new(&vf, vo));
+  CHECK_OK(instant_verifier_add_signer(vf, hs));
+  CHECK_OK(instant_verifier_verify(&vt, vf, sub, INSTANT_TOKEN_SUBSCRIPTION));
+  CHECK(strcmp(instant_verified_token_channel(vt), "$chat:private") == 0);
+  CHECK(contains(instant_verified_token_claims(vt), "\"extra1\":5"));
+  CHECK(contains(instant_verified_token_claims(vt), "\"aud\":\"web\""));
+  instant_verified_token_free(vt);
+  vt = NULL;
+  CHECK_RC(instant_claims_set_json(cl, "{\"exp\":\"soon\"}"), INSTANT_ETOKEN_CLAIM);
+  CHECK(contains(instant_last_error_message(), "exp"));
+  CHECK_RC(instant_claims_set_json(cl, "{oops"), INSTANT_EJSON);
+  CHECK_RC(instant_claims_set_json(cl, "[1]"), INSTANT_EJSON);
+  instant_free(sub);
+  sub = NULL;
+  /* a subscription token needs a channel */
+  CHECK_OK(instant_claims_set_json(cl, "{\"sub\":\"alice\"}"));
+  CHECK(instant_signer_subscription_token(&sub, hs, cl) != INSTANT_OK);
+  CHECK(sub == NULL);
+  /* no expiry on request */
+  CHECK_OK(instant_claims_set_no_expiry(cl, 1));
+  CHECK_OK(instant_claims_add_audience(cl, "web"));
+  CHECK_OK(instant_claims_set_issuer(cl, "me"));
+  CHECK_OK(instant_signer_connection_token(&tok, hs, cl));
+  CHECK_RC(instant_verifier_verify(NULL, vf, tok, INSTANT_TOKEN_ANY), INSTANT_ETOKEN_CLAIM);
+  instant_free(tok);
+  tok = NULL;
+
+  /* asymmetric keys: ES256 and EdDSA with kid, JWK, public PEM, JWKS */
+  CHECK_OK(instant_signer_options_set_kid(so, "k-es"));
+  CHECK_OK(instant_signer_new_pem(&es, capi_private_pem("P-256"), INSTANT_ALG_ES256, so));
+  CHECK_OK(instant_signer_options_set_kid(so, "k-ed"));
+  CHECK_OK(instant_signer_new_pem(&ed, capi_private_pem("Ed25519"), INSTANT_ALG_EDDSA, so));
+  {
+    instant_signer *bad = (instant_signer *)1;
+    CHECK_RC(instant_signer_new_pem(&bad, "not a pem", INSTANT_ALG_ES256, NULL), INSTANT_EKEY);
+    CHECK(bad == NULL);
+  }
+  CHECK_OK(instant_signer_jwk(&s, es));
+  CHECK(contains(s, "\"kty\":\"EC\"") && contains(s, "\"kid\":\"k-es\""));
+  instant_free(s);
+  s = NULL;
+  CHECK_OK(instant_signer_public_key_pem(&s, ed));
+  CHECK(contains(s, "BEGIN PUBLIC KEY"));
+  {
+    instant_verifier *pv = NULL;
+    CHECK_OK(instant_verifier_new(&pv, NULL));
+    CHECK_OK(instant_verifier_add_pem(pv, s, INSTANT_ALG_EDDSA, "k-ed"));
+    CHECK_OK(instant_claims_set_json(cl, "{\"sub\":\"bob\"}"));
+    CHECK_OK(instant_signer_connection_token(&tok, ed, cl));
+    CHECK_OK(instant_verifier_verify(&vt, pv, tok, INSTANT_TOKEN_CONNECTION));
+    CHECK(instant_verified_token_algorithm(vt) == INSTANT_ALG_EDDSA);
+    CHECK(strcmp(instant_verified_token_kid(vt), "k-ed") == 0);
+    instant_verified_token_free(vt);
+    vt = NULL;
+    instant_free(tok);
+    tok = NULL;
+    CHECK_OK(instant_signer_connection_token(&tok, es, cl));
+    CHECK_RC(instant_verifier_verify(NULL, pv, tok, INSTANT_TOKEN_ANY), INSTANT_ETOKEN_KID);
+    instant_free(tok);
+    tok = NULL;
+    instant_verifier_free(pv);
+  }
+  instant_free(s);
+  s = NULL;
+  pair[0] = es;
+  pair[1] = ed;
+  CHECK_OK(instant_jwks(&s, pair, 2));
+  CHECK(contains(s, "{\"keys\":[") && contains(s, "k-es") && contains(s, "k-ed"));
+  instant_free(s);
+  s = NULL;
+  pair[1] = hs;
+  CHECK_RC(instant_jwks(&s, pair, 2), INSTANT_EKEY);
+
+  instant_verifier_free(vf);
+  instant_verify_options_free(vo);
+  instant_claims_free(cl);
+  instant_signer_free(ed);
+  instant_signer_free(es);
+  instant_signer_free(hs);
+  instant_signer_options_free(so);
+}
+
 /* ---- against a real Centrifugo ------------------------------------------------------ */
 
 static instant_client *make_client(const char *url, const char *key) {
@@ -721,6 +1069,7 @@ int main(void) {
   test_null_arguments();
   test_config();
   test_event_and_options();
+  test_token_null_arguments();
 
   if (capi_server_start() != 0) {
     fprintf(stderr, "FAILED: could not start Centrifugo\n");
@@ -730,6 +1079,7 @@ int main(void) {
   test_publish(c);
   test_broadcast_and_batch(c);
   test_server_api(c);
+  test_tokens();
   instant_client_free(c);
   test_error_paths();
   capi_server_stop();
