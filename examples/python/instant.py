@@ -14,7 +14,7 @@ import ctypes.util
 import json
 import os
 
-__all__ = ["Error", "Client", "lib", "version", "strerror"]
+__all__ = ["Error", "Client", "Signer", "Verifier", "lib", "version", "strerror"]
 
 # Error codes (include/instant/instant.h); stable, never change meaning.
 CODES = {
@@ -103,6 +103,28 @@ _SIGNATURES = {
     "instant_client_channels": (_int, [_str_out, _vp, _c]),
     "instant_client_info": (_int, [_str_out, _vp]),
     "instant_client_call": (_int, [_str_out, _vp, _c, _c]),
+    "instant_algorithm_from_name": (_int, [ctypes.POINTER(_int), _c]),
+    "instant_claims_new": (_int, [_pp]),
+    "instant_claims_free": (None, [_vp]),
+    "instant_claims_set_json": (_int, [_vp, _c]),
+    "instant_signer_options_new": (_int, [_pp]),
+    "instant_signer_options_free": (None, [_vp]),
+    "instant_signer_options_set_lifetime": (_int, [_vp, _i64]),
+    "instant_signer_options_set_kid": (_int, [_vp, _c]),
+    "instant_signer_new_hmac": (_int, [_pp, _c, _sz, _int, _vp]),
+    "instant_signer_new_pem": (_int, [_pp, _c, _int, _vp]),
+    "instant_signer_free": (None, [_vp]),
+    "instant_signer_connection_token": (_int, [_str_out, _vp, _vp]),
+    "instant_signer_subscription_token": (_int, [_str_out, _vp, _vp]),
+    "instant_signer_jwk": (_int, [_str_out, _vp]),
+    "instant_signer_public_key_pem": (_int, [_str_out, _vp]),
+    "instant_verifier_new": (_int, [_pp, _vp]),
+    "instant_verifier_free": (None, [_vp]),
+    "instant_verifier_add_hmac": (_int, [_vp, _c, _sz, _int, _c, _int]),
+    "instant_verifier_add_signer": (_int, [_vp, _vp]),
+    "instant_verifier_verify": (_int, [_pp, _vp, _c, _int]),
+    "instant_verified_token_free": (None, [_vp]),
+    "instant_verified_token_claims": (_c, [_vp]),
 }
 for _name, (_res, _args) in _SIGNATURES.items():
     _f = getattr(lib, _name)
@@ -332,3 +354,114 @@ class Client:
         text = None if params is None else _json_text(params)
         _check(lib.instant_client_call(ctypes.byref(out), self.h, _b(method), text))
         return json.loads(_take_string(out))
+
+
+def _alg(name):
+    out = ctypes.c_int()
+    _check(lib.instant_algorithm_from_name(ctypes.byref(out), _b(name)))
+    return out.value
+
+
+class Signer:
+    """Mints Centrifugo connection and subscription JWTs (libinstant_c's
+    instant_signer). Immutable; share it between threads freely."""
+
+    def __init__(self, handle):
+        self.h = handle
+
+    @classmethod
+    def _make(cls, fn, key_args, alg, lifetime, kid):
+        opts = ctypes.c_void_p()
+        _check(lib.instant_signer_options_new(ctypes.byref(opts)))
+        try:
+            if lifetime is not None:
+                _check(lib.instant_signer_options_set_lifetime(opts, lifetime))
+            if kid:
+                _check(lib.instant_signer_options_set_kid(opts, _b(kid)))
+            h = ctypes.c_void_p()
+            _check(fn(ctypes.byref(h), *key_args, _alg(alg), opts))
+            return cls(h)
+        finally:
+            lib.instant_signer_options_free(opts)
+
+    @classmethod
+    def hmac(cls, key, alg="HS256", lifetime=None, kid=None):
+        """An HS256/384/512 signer; key is str or bytes."""
+        k = _b(key)
+        return cls._make(lib.instant_signer_new_hmac, (k, len(k)), alg, lifetime, kid)
+
+    @classmethod
+    def from_pem(cls, pem, alg, lifetime=None, kid=None):
+        """An RS*/ES*/EdDSA signer from an unencrypted PEM private key."""
+        return cls._make(lib.instant_signer_new_pem, (_b(pem),), alg, lifetime, kid)
+
+    def close(self):
+        if getattr(self, "h", None):
+            lib.instant_signer_free(self.h)
+            self.h = None
+
+    __del__ = close
+
+    def _sign(self, fn, claims):
+        cl = ctypes.c_void_p()
+        _check(lib.instant_claims_new(ctypes.byref(cl)))
+        try:
+            text = claims if isinstance(claims, str) else json.dumps(claims)
+            _check(lib.instant_claims_set_json(cl, _b(text)))
+            out = ctypes.c_void_p()
+            _check(fn(ctypes.byref(out), self.h, cl))
+            return _take_string(out)
+        finally:
+            lib.instant_claims_free(cl)
+
+    def connection_token(self, sub="", **claims):
+        """A connection JWT for user `sub`; other claims as keywords
+        (ttl is not a claim: use exp, or the signer's lifetime)."""
+        return self._sign(lib.instant_signer_connection_token, {"sub": sub, **claims})
+
+    def subscription_token(self, sub, channel, **claims):
+        """A subscription JWT for `sub` on `channel`."""
+        return self._sign(lib.instant_signer_subscription_token, {"sub": sub, "channel": channel, **claims})
+
+    def jwk(self):
+        out = ctypes.c_void_p()
+        _check(lib.instant_signer_jwk(ctypes.byref(out), self.h))
+        return json.loads(_take_string(out))
+
+    def public_key_pem(self):
+        out = ctypes.c_void_p()
+        _check(lib.instant_signer_public_key_pem(ctypes.byref(out), self.h))
+        return _take_string(out)
+
+
+class Verifier:
+    """Checks tokens (libinstant_c's instant_verifier) with default options."""
+
+    KINDS = {"any": 0, "connection": 1, "subscription": 2}
+
+    def __init__(self):
+        self.h = ctypes.c_void_p()
+        _check(lib.instant_verifier_new(ctypes.byref(self.h), None))
+
+    def close(self):
+        if getattr(self, "h", None):
+            lib.instant_verifier_free(self.h)
+            self.h = None
+
+    __del__ = close
+
+    def add_hmac(self, key, alg="HS256", kid=None):
+        k = _b(key)
+        _check(lib.instant_verifier_add_hmac(self.h, k, len(k), _alg(alg), _b(kid), 0))
+
+    def add_signer(self, signer):
+        _check(lib.instant_verifier_add_signer(self.h, signer.h))
+
+    def verify(self, token, kind="any"):
+        """The verified claims as a dict; raises Error (ETOKEN_*) otherwise."""
+        out = ctypes.c_void_p()
+        _check(lib.instant_verifier_verify(ctypes.byref(out), self.h, _b(token), self.KINDS[kind]))
+        try:
+            return json.loads(lib.instant_verified_token_claims(out).decode())
+        finally:
+            lib.instant_verified_token_free(out)
