@@ -9,6 +9,7 @@
 #include <instant/error.hpp>
 #include <instant/instant.h>
 #include <instant/message.hpp>
+#include <instant/token.hpp>
 
 #include <cstdlib>
 #include <cstring>
@@ -106,6 +107,9 @@ struct instant_batch {
 };
 struct instant_batch_result {
   instant::BatchResult res;
+};
+struct instant_signer {
+  instant::Signer signer;
 };
 
 #endif  // INSTANT_CAPI_HPP

@@ -20,9 +20,6 @@ struct instant_claims {
 struct instant_signer_options {
   instant::SignerOptions opts;
 };
-struct instant_signer {
-  instant::Signer signer;
-};
 struct instant_verify_options {
   instant::VerifyOptions opts;
 };

@@ -596,6 +596,232 @@ INSTANT_API int64_t instant_verified_token_iat(const instant_verified_token *tok
 /* Its nbf (0 when absent or tok is NULL). */
 INSTANT_API int64_t instant_verified_token_nbf(const instant_verified_token *tok);
 
+/* ---- Channels and users -------------------------------------------------------------
+ * django-instant's model: a channel has a name, a level, a list of groups and
+ * an active flag; users are mapped into id, staff, superuser and groups. */
+typedef int instant_level_t;
+#define INSTANT_LEVEL_PUBLIC 0
+#define INSTANT_LEVEL_USERS 1
+#define INSTANT_LEVEL_GROUPS 2
+#define INSTANT_LEVEL_STAFF 3
+#define INSTANT_LEVEL_SUPERUSER 4
+
+/* The name of a level ("public", ...), static; NULL (EINVAL recorded) if unknown. */
+INSTANT_API const char *instant_level_name(instant_level_t level);
+/* Parses a lowercase level name into *out; INSTANT_EINVAL otherwise. */
+INSTANT_API instant_error_t instant_level_from_name(instant_level_t *out, const char *name);
+/* Checks name against Centrifugo's default channel rules; INSTANT_ECHANNEL with the reason. */
+INSTANT_API instant_error_t instant_channel_validate(const char *name);
+/* The namespace of a channel name ("chat" for "$chat:room", "" if none); free *out. */
+INSTANT_API instant_error_t instant_channel_namespace(char **out, const char *name);
+/* The private form of a name ("$" + name unless it starts with "$"); free *out. */
+INSTANT_API instant_error_t instant_channel_private_name(char **out, const char *name);
+
+typedef struct instant_user instant_user;
+
+/* New authenticated user with id (the JWT sub; non-empty). Free with instant_user_free. */
+INSTANT_API instant_error_t instant_user_new(instant_user **out, const char *id);
+/* New anonymous user. Free with instant_user_free. */
+INSTANT_API instant_error_t instant_user_new_anonymous(instant_user **out);
+/* Frees a user. NULL is a no-op. */
+INSTANT_API void instant_user_free(instant_user *user);
+/* Marks the user staff (non-zero) or not. */
+INSTANT_API instant_error_t instant_user_set_staff(instant_user *user, int staff);
+/* Marks the user superuser (non-zero) or not. */
+INSTANT_API instant_error_t instant_user_set_superuser(instant_user *user, int superuser);
+/* Adds the user to a group (by name). */
+INSTANT_API instant_error_t instant_user_add_group(instant_user *user, const char *group);
+
+/* ---- Registry and authorization --------------------------------------------------------
+ * The host's channel table. Every function may be called concurrently; readers
+ * see a consistent snapshot while writers update. JSON shapes: a channel is
+ * {"name","level","groups":[..],"active"}; the registry file is {"channels":[..]}. */
+typedef struct instant_registry instant_registry;
+
+/* Registry flags (combine with |). */
+#define INSTANT_REGISTRY_PREFIX_PRIVATE 1u /* prefix "$" to every non-public channel added */
+#define INSTANT_REGISTRY_ALLOW_NON_ASCII 2u /* accept non-ASCII names (namespace channel_regex) */
+
+/* New empty registry with INSTANT_REGISTRY_* flags. Free with instant_registry_free. */
+INSTANT_API instant_error_t instant_registry_new(instant_registry **out, unsigned flags);
+/* Frees a registry. NULL is a no-op. */
+INSTANT_API void instant_registry_free(instant_registry *reg);
+/* Adds a channel (groups may be NULL when n_groups is 0); INSTANT_EEXISTS if
+ * taken. *stored_name (may be NULL) receives the stored name; free it. */
+INSTANT_API instant_error_t instant_registry_add(char **stored_name, instant_registry *reg,
+                                                 const char *name, instant_level_t level,
+                                                 const char *const *groups, size_t n_groups,
+                                                 int active);
+/* Replaces the channel of that name; INSTANT_ENOTFOUND otherwise. */
+INSTANT_API instant_error_t instant_registry_update(instant_registry *reg, const char *name,
+                                                    instant_level_t level,
+                                                    const char *const *groups, size_t n_groups,
+                                                    int active);
+/* Removes a channel by exact name; INSTANT_ENOTFOUND otherwise. */
+INSTANT_API instant_error_t instant_registry_remove(instant_registry *reg, const char *name);
+/* Number of channels (0 for NULL). */
+INSTANT_API size_t instant_registry_size(const instant_registry *reg);
+/* The channel named name as JSON; INSTANT_ENOTFOUND if none. Free *out. */
+INSTANT_API instant_error_t instant_registry_find(char **out, const instant_registry *reg,
+                                                  const char *name);
+/* The registry as JSON ({"channels":[...]}). Free *out. */
+INSTANT_API instant_error_t instant_registry_to_json(char **out, const instant_registry *reg);
+/* Replaces the contents with the JSON text; nothing changes on error. */
+INSTANT_API instant_error_t instant_registry_load_json(instant_registry *reg, const char *json);
+/* load_json of a file; INSTANT_EIO when unreadable. */
+INSTANT_API instant_error_t instant_registry_load(instant_registry *reg, const char *path);
+/* Writes the registry atomically to path; INSTANT_EIO on failure (path intact). */
+INSTANT_API instant_error_t instant_registry_save(const instant_registry *reg, const char *path);
+/* The channels user may use, as compact {"channels":[...]} (deduplicated, in order);
+ * anonymous_public non-zero gives anonymous users the public channels. Free *out. */
+INSTANT_API instant_error_t instant_registry_for_user(char **out, const instant_registry *reg,
+                                                      const instant_user *user, int anonymous_public);
+/* One decision per channel: [{"channel","allowed","reason"}]. Free *out. */
+INSTANT_API instant_error_t instant_registry_explain(char **out, const instant_registry *reg,
+                                                     const instant_user *user, int anonymous_public);
+/* *allowed = 1 when user may use the registered channel, else 0;
+ * INSTANT_ENOTFOUND for an unregistered channel. */
+INSTANT_API instant_error_t instant_registry_is_authorized(int *allowed, const instant_registry *reg,
+                                                           const instant_user *user,
+                                                           const char *channel, int anonymous_public);
+
+/* ---- Bundle (django-instant's login / get_token / subscribe payload) ----------------------- */
+
+/* Where server-side subscriptions go in the connection token. */
+typedef int instant_server_side_t;
+#define INSTANT_SERVER_SIDE_OFF 0      /* per-channel subscription tokens */
+#define INSTANT_SERVER_SIDE_CHANNELS 1 /* the channels claim */
+#define INSTANT_SERVER_SIDE_SUBS 2     /* the subs claim */
+
+/* {"csrf_token","ws_token","channels":[{"name","level","token"}]} for user's
+ * authorized channels, tokens valid lifetime seconds (> 0). INSTANT_EFORBIDDEN
+ * for an anonymous user unless anonymous_public. Holds tokens: keep it out of
+ * logs. Free *out. */
+INSTANT_API instant_error_t instant_bundle_json(char **out, const instant_signer *signer,
+                                                const instant_registry *reg,
+                                                const instant_user *user, const char *csrf_token,
+                                                int64_t lifetime, instant_server_side_t server_side,
+                                                int anonymous_public);
+
+/* ---- Proxy handlers (Centrifugo's connect/refresh/subscribe/sub_refresh proxies) -------------
+ * Request body in, reply JSON out; the host owns HTTP and resolves users
+ * through a callback. Malformed requests get an error reply, not a failure. */
+typedef int instant_proxy_kind_t;
+#define INSTANT_PROXY_CONNECT 0
+#define INSTANT_PROXY_REFRESH 1
+#define INSTANT_PROXY_SUBSCRIBE 2
+#define INSTANT_PROXY_SUB_REFRESH 3
+
+typedef struct instant_proxy_options instant_proxy_options;
+typedef struct instant_proxy_request instant_proxy_request;
+
+/* The host's user lookup: set *out to a new instant_user (the library takes
+ * and frees it) or leave it NULL for an unknown user; return 0, or non-zero
+ * for an internal failure. Called on the handler's thread. */
+typedef int (*instant_user_resolver_fn)(instant_user **out, const instant_proxy_request *req,
+                                        void *userdata);
+
+/* The request's user field ("" when absent). Owned by req; NULL for NULL. */
+INSTANT_API const char *instant_proxy_request_user(const instant_proxy_request *req);
+/* The request's client id. Owned by req; NULL for NULL. */
+INSTANT_API const char *instant_proxy_request_client(const instant_proxy_request *req);
+/* The request's channel ("" when absent). Owned by req; NULL for NULL. */
+INSTANT_API const char *instant_proxy_request_channel(const instant_proxy_request *req);
+/* The value of HTTP header name (case-insensitive), NULL when absent. Owned by req. */
+INSTANT_API const char *instant_proxy_request_header(const instant_proxy_request *req,
+                                                     const char *name);
+
+/* New proxy options (no lifetimes, 64 KiB requests). Free with instant_proxy_options_free. */
+INSTANT_API instant_error_t instant_proxy_options_new(instant_proxy_options **out);
+/* Frees proxy options. NULL is a no-op. */
+INSTANT_API void instant_proxy_options_free(instant_proxy_options *opts);
+/* Non-zero gives anonymous users the public channels. */
+INSTANT_API instant_error_t instant_proxy_options_set_anonymous_public(instant_proxy_options *opts,
+                                                                       int allow);
+/* Connection and subscription lifetimes in seconds (0: no expire_at). */
+INSTANT_API instant_error_t instant_proxy_options_set_lifetimes(instant_proxy_options *opts,
+                                                                int64_t connection,
+                                                                int64_t subscription);
+/* Non-zero: the connect result lists the user's channels (server-side subscriptions). */
+INSTANT_API instant_error_t instant_proxy_options_set_server_side(instant_proxy_options *opts,
+                                                                  int enabled);
+/* Largest request body in bytes (> 0). */
+INSTANT_API instant_error_t instant_proxy_options_set_max_request_bytes(instant_proxy_options *opts,
+                                                                        size_t bytes);
+/* Evaluation time in Unix seconds (0: the system clock). */
+INSTANT_API instant_error_t instant_proxy_options_set_now(instant_proxy_options *opts, int64_t now);
+
+/* Answers one proxy request of kind: body is body_len bytes; n_headers HTTP
+ * headers as parallel name/value arrays (may be NULL when 0); opts may be NULL.
+ * *out = the reply JSON to send with HTTP 200; free it. Thread-safe when the
+ * resolver is. */
+INSTANT_API instant_error_t instant_proxy_handle(char **out, instant_proxy_kind_t kind,
+                                                 const instant_registry *reg, const char *body,
+                                                 size_t body_len, const char *const *header_names,
+                                                 const char *const *header_values, size_t n_headers,
+                                                 const instant_proxy_options *opts,
+                                                 instant_user_resolver_fn resolve, void *userdata);
+
+/* ---- Centrifugo config generation ----------------------------------------------------------- */
+typedef struct instant_genconfig_options instant_genconfig_options;
+typedef struct instant_genconfig instant_genconfig;
+
+/* Which proxy endpoint instant_genconfig_options_set_proxy sets. */
+typedef int instant_proxy_endpoint_t; /* INSTANT_PROXY_* kinds above */
+
+/* `bytes` CSPRNG bytes, hex-encoded (1..1024). Free *out. */
+INSTANT_API instant_error_t instant_random_secret(char **out, size_t bytes);
+/* New options (port 8000, site "Site", presence, history 100 / 300 s, admin
+ * on). Free with instant_genconfig_options_free. */
+INSTANT_API instant_error_t instant_genconfig_options_new(instant_genconfig_options **out);
+/* Frees genconfig options. NULL is a no-op. */
+INSTANT_API void instant_genconfig_options_free(instant_genconfig_options *opts);
+/* CENTRIFUGO_HOST printed (default http://localhost) and http_server.port. */
+INSTANT_API instant_error_t instant_genconfig_options_set_host(instant_genconfig_options *opts,
+                                                               const char *host, int port);
+/* http_server.address; "" = all interfaces. */
+INSTANT_API instant_error_t instant_genconfig_options_set_address(instant_genconfig_options *opts,
+                                                                  const char *address);
+/* SITE_NAME printed. */
+INSTANT_API instant_error_t instant_genconfig_options_set_site_name(instant_genconfig_options *opts,
+                                                                    const char *site_name);
+/* Appends an allowed origin ("http://x:*" patterns allowed). */
+INSTANT_API instant_error_t instant_genconfig_options_add_allowed_origin(
+    instant_genconfig_options *opts, const char *origin);
+/* Takes the channels of reg (a snapshot) to configure their namespaces. */
+INSTANT_API instant_error_t instant_genconfig_options_set_channels(instant_genconfig_options *opts,
+                                                                   const instant_registry *reg);
+/* Presence (non-zero) and history (size 0 = none; ttl seconds) in every namespace. */
+INSTANT_API instant_error_t instant_genconfig_options_set_namespace_defaults(
+    instant_genconfig_options *opts, int presence, int history_size, int64_t history_ttl);
+/* Admin UI (non-zero) and usage stats (non-zero) on or off. */
+INSTANT_API instant_error_t instant_genconfig_options_set_admin(instant_genconfig_options *opts,
+                                                                int admin, int usage_stats);
+/* The endpoint URL of one proxy kind (INSTANT_PROXY_*); "" turns it off. */
+INSTANT_API instant_error_t instant_genconfig_options_set_proxy(instant_genconfig_options *opts,
+                                                                instant_proxy_endpoint_t kind,
+                                                                const char *url);
+/* Use these secrets instead of generated ones (NULL or "" = generate). */
+INSTANT_API instant_error_t instant_genconfig_options_set_keys(instant_genconfig_options *opts,
+                                                               const char *hmac_key,
+                                                               const char *api_key);
+/* Generates the config. Free with instant_genconfig_free. */
+INSTANT_API instant_error_t instant_genconfig_generate(instant_genconfig **out,
+                                                       const instant_genconfig_options *opts);
+/* Frees a generated config. NULL is a no-op. */
+INSTANT_API void instant_genconfig_free(instant_genconfig *gc);
+/* The config.json text. Owned by gc (holds secrets); NULL for NULL. */
+INSTANT_API const char *instant_genconfig_json(const instant_genconfig *gc);
+/* The settings as NAME=value lines. Owned by gc (holds secrets); NULL for NULL. */
+INSTANT_API const char *instant_genconfig_settings(const instant_genconfig *gc);
+/* The HMAC key. Owned by gc; NULL for NULL. */
+INSTANT_API const char *instant_genconfig_hmac_key(const instant_genconfig *gc);
+/* The API key. Owned by gc; NULL for NULL. */
+INSTANT_API const char *instant_genconfig_api_key(const instant_genconfig *gc);
+/* Writes the config to path (mode 0600); INSTANT_EEXISTS unless overwrite. */
+INSTANT_API instant_error_t instant_genconfig_save(const instant_genconfig *gc, const char *path,
+                                                   int overwrite);
+
 #ifdef __cplusplus
 }
 #endif

@@ -741,6 +741,416 @@ static void test_tokens(void) {
   instant_signer_options_free(so);
 }
 
+/* ---- channels, registry, bundle, proxy, genconfig ------------------------------------ */
+
+static int resolver_calls;
+/* Resolves "alice" (in group "team") and, from a Cookie header "session=bob", "bob";
+ * user "boom" makes the resolver fail. */
+static int test_resolver(instant_user **out, const instant_proxy_request *req, void *userdata) {
+  const char *user = instant_proxy_request_user(req);
+  const char *cookie = instant_proxy_request_header(req, "cookie");
+  ++resolver_calls;
+  CHECK(userdata == (void *)&resolver_calls);
+  CHECK(instant_proxy_request_client(req) != NULL);
+  CHECK(instant_proxy_request_channel(req) != NULL);
+  if (strcmp(user, "boom") == 0) return 1;
+  if (strcmp(user, "alice") == 0) {
+    instant_user_new(out, "alice");
+    instant_user_add_group(*out, "team");
+  } else if (cookie && strcmp(cookie, "session=bob") == 0) {
+    instant_user_new(out, "bob");
+  }
+  return 0;
+}
+
+static void test_channels_null_arguments(void) {
+  instant_registry *reg = NULL;
+  instant_user *u = NULL;
+  instant_signer *sg = NULL;
+  instant_proxy_options *po = NULL;
+  instant_genconfig_options *go = NULL;
+  instant_genconfig *gc = (instant_genconfig *)1;
+  instant_level_t lvl;
+  int allowed = 5;
+  char *out = (char *)1;
+  const char *g2[] = {"a", NULL};
+  const char *hn[] = {"Cookie"};
+  static const char key[] = "0123456789abcdef0123456789abcdef";
+
+  CHECK_OK(instant_registry_new(&reg, 0));
+  CHECK_OK(instant_user_new(&u, "x"));
+  CHECK_OK(instant_signer_new_hmac(&sg, key, 32, INSTANT_ALG_HS256, NULL));
+  CHECK_OK(instant_proxy_options_new(&po));
+  CHECK_OK(instant_genconfig_options_new(&go));
+
+  CHECK_NULL_ARG(instant_level_from_name(NULL, "users"), "out");
+  CHECK_NULL_ARG(instant_level_from_name(&lvl, NULL), "name");
+  CHECK_NULL_ARG(instant_channel_validate(NULL), "name");
+  CHECK_NULL_ARG(instant_channel_namespace(NULL, "a:b"), "out");
+  CHECK_NULL_ARG(instant_channel_namespace(&out, NULL), "name");
+  CHECK(out == NULL);
+  CHECK_NULL_ARG(instant_channel_private_name(NULL, "a"), "out");
+  CHECK_NULL_ARG(instant_channel_private_name(&out, NULL), "name");
+  CHECK_NULL_ARG(instant_user_new(NULL, "x"), "out");
+  {
+    instant_user *u2 = (instant_user *)1;
+    CHECK_NULL_ARG(instant_user_new(&u2, NULL), "id");
+    CHECK(u2 == NULL);
+  }
+  CHECK_NULL_ARG(instant_user_new_anonymous(NULL), "out");
+  CHECK_NULL_ARG(instant_user_set_staff(NULL, 1), "user");
+  CHECK_NULL_ARG(instant_user_set_superuser(NULL, 1), "user");
+  CHECK_NULL_ARG(instant_user_add_group(NULL, "g"), "user");
+  CHECK_NULL_ARG(instant_user_add_group(u, NULL), "group");
+
+  CHECK_NULL_ARG(instant_registry_new(NULL, 0), "out");
+  CHECK_NULL_ARG(instant_registry_add(NULL, NULL, "c", 0, NULL, 0, 1), "reg");
+  CHECK_NULL_ARG(instant_registry_add(NULL, reg, NULL, 0, NULL, 0, 1), "name");
+  CHECK_NULL_ARG(instant_registry_add(NULL, reg, "c", 0, NULL, 1, 1), "groups");
+  CHECK_NULL_ARG(instant_registry_add(NULL, reg, "c", 0, g2, 2, 1), "groups[1]");
+  CHECK_NULL_ARG(instant_registry_update(NULL, "c", 0, NULL, 0, 1), "reg");
+  CHECK_NULL_ARG(instant_registry_update(reg, NULL, 0, NULL, 0, 1), "name");
+  CHECK_NULL_ARG(instant_registry_remove(NULL, "c"), "reg");
+  CHECK_NULL_ARG(instant_registry_remove(reg, NULL), "name");
+  CHECK_NULL_ACCESSOR(instant_registry_size(NULL), 0, "reg");
+  CHECK(instant_registry_size(reg) == 0);
+  CHECK_NULL_ARG(instant_registry_find(NULL, reg, "c"), "out");
+  CHECK_NULL_ARG(instant_registry_find(&out, NULL, "c"), "reg");
+  CHECK_NULL_ARG(instant_registry_find(&out, reg, NULL), "name");
+  CHECK_NULL_ARG(instant_registry_to_json(NULL, reg), "out");
+  CHECK_NULL_ARG(instant_registry_to_json(&out, NULL), "reg");
+  CHECK_NULL_ARG(instant_registry_load_json(NULL, "{}"), "reg");
+  CHECK_NULL_ARG(instant_registry_load_json(reg, NULL), "json");
+  CHECK_NULL_ARG(instant_registry_load(NULL, "p"), "reg");
+  CHECK_NULL_ARG(instant_registry_load(reg, NULL), "path");
+  CHECK_NULL_ARG(instant_registry_save(NULL, "p"), "reg");
+  CHECK_NULL_ARG(instant_registry_save(reg, NULL), "path");
+  CHECK_NULL_ARG(instant_registry_for_user(NULL, reg, u, 0), "out");
+  CHECK_NULL_ARG(instant_registry_for_user(&out, NULL, u, 0), "reg");
+  CHECK_NULL_ARG(instant_registry_for_user(&out, reg, NULL, 0), "user");
+  CHECK_NULL_ARG(instant_registry_explain(NULL, reg, u, 0), "out");
+  CHECK_NULL_ARG(instant_registry_explain(&out, NULL, u, 0), "reg");
+  CHECK_NULL_ARG(instant_registry_explain(&out, reg, NULL, 0), "user");
+  CHECK_NULL_ARG(instant_registry_is_authorized(NULL, reg, u, "c", 0), "allowed");
+  CHECK_NULL_ARG(instant_registry_is_authorized(&allowed, NULL, u, "c", 0), "reg");
+  CHECK(allowed == 0);
+  CHECK_NULL_ARG(instant_registry_is_authorized(&allowed, reg, NULL, "c", 0), "user");
+  CHECK_NULL_ARG(instant_registry_is_authorized(&allowed, reg, u, NULL, 0), "channel");
+
+  CHECK_NULL_ARG(instant_bundle_json(NULL, sg, reg, u, "csrf", 60, 0, 0), "out");
+  CHECK_NULL_ARG(instant_bundle_json(&out, NULL, reg, u, "csrf", 60, 0, 0), "signer");
+  CHECK_NULL_ARG(instant_bundle_json(&out, sg, NULL, u, "csrf", 60, 0, 0), "reg");
+  CHECK_NULL_ARG(instant_bundle_json(&out, sg, reg, NULL, "csrf", 60, 0, 0), "user");
+  CHECK_NULL_ARG(instant_bundle_json(&out, sg, reg, u, NULL, 60, 0, 0), "csrf_token");
+
+  CHECK_NULL_ACCESSOR(instant_proxy_request_user(NULL), NULL, "req");
+  CHECK_NULL_ACCESSOR(instant_proxy_request_client(NULL), NULL, "req");
+  CHECK_NULL_ACCESSOR(instant_proxy_request_channel(NULL), NULL, "req");
+  CHECK_NULL_ACCESSOR(instant_proxy_request_header(NULL, "Cookie"), NULL, "req");
+  CHECK_NULL_ARG(instant_proxy_options_new(NULL), "out");
+  CHECK_NULL_ARG(instant_proxy_options_set_anonymous_public(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_proxy_options_set_lifetimes(NULL, 1, 1), "opts");
+  CHECK_NULL_ARG(instant_proxy_options_set_server_side(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_proxy_options_set_max_request_bytes(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_proxy_options_set_now(NULL, 1), "opts");
+  CHECK_NULL_ARG(instant_proxy_handle(NULL, 0, reg, "{}", 2, NULL, NULL, 0, po, test_resolver, NULL), "out");
+  CHECK_NULL_ARG(instant_proxy_handle(&out, 0, NULL, "{}", 2, NULL, NULL, 0, po, test_resolver, NULL), "reg");
+  CHECK_NULL_ARG(instant_proxy_handle(&out, 0, reg, NULL, 2, NULL, NULL, 0, po, test_resolver, NULL), "body");
+  CHECK_NULL_ARG(instant_proxy_handle(&out, 0, reg, "{}", 2, NULL, NULL, 0, po, NULL, NULL), "resolve");
+  CHECK_NULL_ARG(instant_proxy_handle(&out, 0, reg, "{}", 2, NULL, hn, 1, po, test_resolver, NULL),
+                 "header_names");
+  CHECK_NULL_ARG(instant_proxy_handle(&out, 0, reg, "{}", 2, hn, NULL, 1, po, test_resolver, NULL),
+                 "header_values");
+
+  CHECK_NULL_ARG(instant_random_secret(NULL, 16), "out");
+  CHECK_NULL_ARG(instant_genconfig_options_new(NULL), "out");
+  CHECK_NULL_ARG(instant_genconfig_options_set_host(NULL, "http://h", 1), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_host(go, NULL, 1), "host");
+  CHECK_NULL_ARG(instant_genconfig_options_set_address(NULL, ""), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_address(go, NULL), "address");
+  CHECK_NULL_ARG(instant_genconfig_options_set_site_name(NULL, "s"), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_site_name(go, NULL), "site_name");
+  CHECK_NULL_ARG(instant_genconfig_options_add_allowed_origin(NULL, "o"), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_add_allowed_origin(go, NULL), "origin");
+  CHECK_NULL_ARG(instant_genconfig_options_set_channels(NULL, reg), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_channels(go, NULL), "reg");
+  CHECK_NULL_ARG(instant_genconfig_options_set_namespace_defaults(NULL, 1, 1, 1), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_admin(NULL, 1, 1), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_proxy(NULL, 0, "u"), "opts");
+  CHECK_NULL_ARG(instant_genconfig_options_set_proxy(go, 0, NULL), "url");
+  CHECK_NULL_ARG(instant_genconfig_options_set_keys(NULL, NULL, NULL), "opts");
+  CHECK_NULL_ARG(instant_genconfig_generate(NULL, go), "out");
+  CHECK_NULL_ARG(instant_genconfig_generate(&gc, NULL), "opts");
+  CHECK(gc == NULL);
+  CHECK_NULL_ACCESSOR(instant_genconfig_json(NULL), NULL, "gc");
+  CHECK_NULL_ACCESSOR(instant_genconfig_settings(NULL), NULL, "gc");
+  CHECK_NULL_ACCESSOR(instant_genconfig_hmac_key(NULL), NULL, "gc");
+  CHECK_NULL_ACCESSOR(instant_genconfig_api_key(NULL), NULL, "gc");
+  CHECK_NULL_ARG(instant_genconfig_save(NULL, "p", 0), "gc");
+
+  instant_user_free(NULL);
+  instant_registry_free(NULL);
+  instant_proxy_options_free(NULL);
+  instant_genconfig_options_free(NULL);
+  instant_genconfig_free(NULL);
+  instant_genconfig_options_free(go);
+  instant_proxy_options_free(po);
+  instant_signer_free(sg);
+  instant_user_free(u);
+  instant_registry_free(reg);
+}
+
+static void test_channels(void) {
+  instant_registry *reg = NULL, *reg2 = NULL;
+  instant_user *alice = NULL, *anon = NULL, *boss = NULL;
+  instant_signer *sg = NULL;
+  instant_verifier *vf = NULL;
+  instant_proxy_options *po = NULL;
+  instant_genconfig_options *go = NULL;
+  instant_genconfig *gc = NULL;
+  instant_level_t lvl = -1;
+  char *s = NULL;
+  int allowed = -1;
+  const char *team[] = {"team", "team"};
+  const char *hn[] = {"Cookie"}, *hv[] = {"session=bob"};
+  const char *hkey = "channels-test-hmac-key-0123456789abcdef";
+  char path[] = "/tmp/instant-capi-XXXXXX";
+  char file[64];
+  FILE *f;
+
+  CHECK(strcmp(instant_level_name(INSTANT_LEVEL_STAFF), "staff") == 0);
+  reset_last_error();
+  CHECK(instant_level_name(7) == NULL);
+  CHECK(instant_last_error_code() == INSTANT_EINVAL);
+  CHECK_OK(instant_level_from_name(&lvl, "groups"));
+  CHECK(lvl == INSTANT_LEVEL_GROUPS);
+  CHECK_RC(instant_level_from_name(&lvl, "admins"), INSTANT_EINVAL);
+  CHECK_OK(instant_channel_validate("$chat:room"));
+  CHECK_RC(instant_channel_validate("bad$name"), INSTANT_ECHANNEL);
+  CHECK_RC(instant_channel_validate(""), INSTANT_ECHANNEL);
+  CHECK_OK(instant_channel_namespace(&s, "$chat:room"));
+  CHECK(s && strcmp(s, "chat") == 0);
+  instant_free(s);
+  CHECK_OK(instant_channel_private_name(&s, "chat:room"));
+  CHECK(s && strcmp(s, "$chat:room") == 0);
+  instant_free(s);
+  s = NULL;
+
+  CHECK_RC(instant_registry_new(&reg, 0x80u), INSTANT_EINVAL);
+  CHECK_OK(instant_registry_new(&reg, INSTANT_REGISTRY_PREFIX_PRIVATE));
+  CHECK_OK(instant_registry_add(NULL, reg, "public", INSTANT_LEVEL_PUBLIC, NULL, 0, 1));
+  CHECK_OK(instant_registry_add(&s, reg, "chat:team", INSTANT_LEVEL_GROUPS, team, 2, 1));
+  CHECK(s && strcmp(s, "$chat:team") == 0);
+  instant_free(s);
+  s = NULL;
+  CHECK_OK(instant_registry_add(NULL, reg, "staffonly", INSTANT_LEVEL_STAFF, NULL, 0, 1));
+  CHECK_OK(instant_registry_add(NULL, reg, "old", INSTANT_LEVEL_PUBLIC, NULL, 0, 0));
+  CHECK_RC(instant_registry_add(NULL, reg, "public", INSTANT_LEVEL_PUBLIC, NULL, 0, 1), INSTANT_EEXISTS);
+  CHECK_RC(instant_registry_add(NULL, reg, "x", 9, NULL, 0, 1), INSTANT_EINVAL);
+  CHECK_RC(instant_registry_add(NULL, reg, "bad$name", INSTANT_LEVEL_PUBLIC, NULL, 0, 1), INSTANT_ECHANNEL);
+  CHECK(instant_registry_size(reg) == 4);
+  CHECK_OK(instant_registry_find(&s, reg, "$chat:team"));
+  CHECK(s && strcmp(s, "{\"name\":\"$chat:team\",\"level\":\"groups\",\"groups\":[\"team\"],\"active\":true}") == 0);
+  instant_free(s);
+  s = NULL;
+  CHECK_RC(instant_registry_find(&s, reg, "nope"), INSTANT_ENOTFOUND);
+  CHECK_OK(instant_registry_update(reg, "$staffonly", INSTANT_LEVEL_STAFF, team, 1, 1));
+  CHECK_RC(instant_registry_update(reg, "nope", INSTANT_LEVEL_PUBLIC, NULL, 0, 1), INSTANT_ENOTFOUND);
+  CHECK_OK(instant_registry_add(NULL, reg, "gone", INSTANT_LEVEL_PUBLIC, NULL, 0, 1));
+  CHECK_OK(instant_registry_remove(reg, "gone"));
+  CHECK_RC(instant_registry_remove(reg, "gone"), INSTANT_ENOTFOUND);
+
+  CHECK_OK(instant_user_new(&alice, "alice"));
+  CHECK_OK(instant_user_add_group(alice, "team"));
+  CHECK_OK(instant_user_set_staff(alice, 0));
+  CHECK_OK(instant_user_set_superuser(alice, 0));
+  CHECK_RC(instant_user_new(&boss, ""), INSTANT_EINVAL);
+  CHECK_OK(instant_user_new(&boss, "boss"));
+  CHECK_OK(instant_user_set_staff(boss, 1));
+  CHECK_OK(instant_user_new_anonymous(&anon));
+
+  CHECK_OK(instant_registry_for_user(&s, reg, alice, 0));
+  CHECK(s && contains(s, "\"public\"") && contains(s, "$chat:team") && contains(s, "$staffonly") &&
+        !contains(s, "\"old\""));
+  instant_free(s);
+  CHECK_OK(instant_registry_for_user(&s, reg, boss, 0));
+  CHECK(s && contains(s, "$staffonly") && !contains(s, "$chat:team"));
+  instant_free(s);
+  CHECK_OK(instant_registry_for_user(&s, reg, anon, 0));
+  CHECK(s && strcmp(s, "{\"channels\":[]}") == 0); /* compact JSON */
+  instant_free(s);
+  CHECK_OK(instant_registry_for_user(&s, reg, anon, 1));
+  CHECK(s && contains(s, "\"public\"") && !contains(s, "$chat:team"));
+  instant_free(s);
+  CHECK_OK(instant_registry_explain(&s, reg, boss, 0));
+  CHECK(s && contains(s, "{\"channel\":\"$chat:team\",\"allowed\":false,\"reason\":\""));
+  instant_free(s);
+  s = NULL;
+  CHECK_OK(instant_registry_is_authorized(&allowed, reg, alice, "$chat:team", 0));
+  CHECK(allowed == 1);
+  CHECK_OK(instant_registry_is_authorized(&allowed, reg, boss, "$chat:team", 0));
+  CHECK(allowed == 0);
+  CHECK_RC(instant_registry_is_authorized(&allowed, reg, boss, "nope", 0), INSTANT_ENOTFOUND);
+
+  /* save, load, JSON round trip */
+  CHECK(mkdtemp(path) != NULL);
+  snprintf(file, sizeof file, "%s/channels.json", path);
+  CHECK_OK(instant_registry_save(reg, file));
+  CHECK_OK(instant_registry_new(&reg2, 0));
+  CHECK_OK(instant_registry_load(reg2, file));
+  CHECK(instant_registry_size(reg2) == 4);
+  CHECK_OK(instant_registry_to_json(&s, reg2));
+  {
+    char *orig = NULL;
+    CHECK_OK(instant_registry_to_json(&orig, reg));
+    CHECK(s && orig && strcmp(s, orig) == 0);
+    instant_free(orig);
+  }
+  instant_free(s);
+  s = NULL;
+  CHECK_RC(instant_registry_load_json(reg2, "{\"channels\":[{\"name\":\"x$y\"}]}"), INSTANT_ECHANNEL);
+  CHECK(instant_registry_size(reg2) == 4); /* unchanged on error */
+  CHECK_RC(instant_registry_load_json(reg2, "{oops"), INSTANT_EJSON);
+  CHECK_OK(instant_registry_load_json(reg2, "{\"channels\":[]}"));
+  CHECK(instant_registry_size(reg2) == 0);
+  CHECK_RC(instant_registry_load(reg2, "/nonexistent/dir/channels.json"), INSTANT_EIO);
+  CHECK_RC(instant_registry_save(reg2, "/nonexistent/dir/channels.json"), INSTANT_EIO);
+  remove(file);
+
+  /* bundle: tokens that instant's verifier accepts */
+  CHECK_OK(instant_signer_new_hmac(&sg, hkey, strlen(hkey), INSTANT_ALG_HS256, NULL));
+  CHECK_OK(instant_verifier_new(&vf, NULL));
+  CHECK_OK(instant_verifier_add_signer(vf, sg));
+  CHECK_OK(instant_bundle_json(&s, sg, reg, alice, "csrf-1", 600, INSTANT_SERVER_SIDE_OFF, 0));
+  CHECK(s && strncmp(s, "{\"csrf_token\":\"csrf-1\",\"ws_token\":\"eyJ", 36) == 0);
+  CHECK(contains(s, "{\"name\":\"$chat:team\",\"level\":\"groups\",\"token\":\"eyJ"));
+  if (s) {
+    char tok[2048];
+    const char *p = strstr(s, "\"ws_token\":\"") + 12;
+    size_t n = (size_t)(strchr(p, '"') - p);
+    instant_verified_token *vt = NULL;
+    CHECK(n < sizeof tok);
+    memcpy(tok, p, n);
+    tok[n] = '\0';
+    CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
+    CHECK(strcmp(instant_verified_token_sub(vt), "alice") == 0);
+    CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 600);
+    instant_verified_token_free(vt);
+  }
+  instant_free(s);
+  CHECK_OK(instant_bundle_json(&s, sg, reg, alice, "c", 600, INSTANT_SERVER_SIDE_CHANNELS, 0));
+  CHECK(s && !contains(s, "\"level\":\"groups\",\"token\":\"eyJ"));
+  instant_free(s);
+  s = NULL;
+  CHECK_RC(instant_bundle_json(&s, sg, reg, anon, "c", 600, INSTANT_SERVER_SIDE_OFF, 0), INSTANT_EFORBIDDEN);
+  CHECK_RC(instant_bundle_json(&s, sg, reg, alice, "c", 600, 7, 0), INSTANT_EINVAL);
+  CHECK_RC(instant_bundle_json(&s, sg, reg, alice, "c", 0, INSTANT_SERVER_SIDE_OFF, 0), INSTANT_EINVAL);
+  CHECK(s == NULL);
+
+  /* proxy handlers with a C resolver */
+  CHECK_OK(instant_proxy_options_new(&po));
+  CHECK_OK(instant_proxy_options_set_anonymous_public(po, 0));
+  CHECK_OK(instant_proxy_options_set_lifetimes(po, 600, 300));
+  CHECK_RC(instant_proxy_options_set_lifetimes(po, -1, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_proxy_options_set_server_side(po, 0));
+  CHECK_OK(instant_proxy_options_set_max_request_bytes(po, 4096));
+  CHECK_RC(instant_proxy_options_set_max_request_bytes(po, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_proxy_options_set_now(po, 1700000000));
+  {
+    static const char sub_ok[] = "{\"client\":\"c1\",\"user\":\"alice\",\"channel\":\"$chat:team\"}";
+    static const char sub_no[] = "{\"client\":\"c1\",\"user\":\"alice\",\"channel\":\"$chat:other\"}";
+    static const char sub_boom[] = "{\"client\":\"c1\",\"user\":\"boom\",\"channel\":\"$chat:team\"}";
+    static const char conn[] = "{\"client\":\"c2\",\"transport\":\"websocket\"}";
+    void *ud = &resolver_calls;
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_SUBSCRIBE, reg, sub_ok, sizeof sub_ok - 1, NULL, NULL, 0,
+                                  po, test_resolver, ud));
+    CHECK(s && strcmp(s, "{\"result\":{\"expire_at\":1700000300}}") == 0);
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_SUBSCRIBE, reg, sub_no, sizeof sub_no - 1, NULL, NULL, 0,
+                                  po, test_resolver, ud));
+    CHECK(contains(s, "\"code\":403"));
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_SUBSCRIBE, reg, sub_boom, sizeof sub_boom - 1, NULL, NULL,
+                                  0, po, test_resolver, ud));
+    CHECK(contains(s, "\"code\":500"));
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_CONNECT, reg, conn, sizeof conn - 1, hn, hv, 1, po,
+                                  test_resolver, ud));
+    CHECK(contains(s, "\"user\":\"bob\"") && contains(s, "\"expire_at\":1700000600"));
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_CONNECT, reg, conn, sizeof conn - 1, NULL, NULL, 0, po,
+                                  test_resolver, ud));
+    CHECK(contains(s, "\"code\":401"));
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_REFRESH, reg, sub_ok, sizeof sub_ok - 1, NULL, NULL, 0,
+                                  po, test_resolver, ud));
+    CHECK(contains(s, "\"expire_at\":1700000600"));
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_SUB_REFRESH, reg, sub_no, sizeof sub_no - 1, NULL, NULL, 0,
+                                  po, test_resolver, ud));
+    CHECK(contains(s, "\"expired\":true"));
+    instant_free(s);
+    CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_SUBSCRIBE, reg, "{not json", 9, NULL, NULL, 0, NULL,
+                                  test_resolver, ud));
+    CHECK(contains(s, "\"code\":400"));
+    instant_free(s);
+    s = NULL;
+    CHECK_RC(instant_proxy_handle(&s, 9, reg, conn, sizeof conn - 1, NULL, NULL, 0, po, test_resolver, ud),
+             INSTANT_EINVAL);
+    CHECK(s == NULL);
+    CHECK(resolver_calls >= 6);
+  }
+
+  /* genconfig: the namespaces of the registry, secrets, settings, 0600 file */
+  CHECK_OK(instant_random_secret(&s, 16));
+  CHECK(s && strlen(s) == 32);
+  instant_free(s);
+  s = NULL;
+  CHECK_RC(instant_random_secret(&s, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_genconfig_options_new(&go));
+  CHECK_OK(instant_genconfig_options_set_host(go, "http://rt.example.com", 8123));
+  CHECK_OK(instant_genconfig_options_set_address(go, "127.0.0.1"));
+  CHECK_OK(instant_genconfig_options_set_site_name(go, "Blog"));
+  CHECK_OK(instant_genconfig_options_add_allowed_origin(go, "http://localhost:*"));
+  CHECK_OK(instant_genconfig_options_set_channels(go, reg));
+  CHECK_OK(instant_genconfig_options_set_namespace_defaults(go, 1, 50, 120));
+  CHECK_OK(instant_genconfig_options_set_admin(go, 0, 0));
+  CHECK_OK(instant_genconfig_options_set_proxy(go, INSTANT_PROXY_SUBSCRIBE, "http://127.0.0.1:9000/sub"));
+  CHECK_RC(instant_genconfig_options_set_proxy(go, 12, "http://x"), INSTANT_EINVAL);
+  CHECK_OK(instant_genconfig_options_set_keys(go, NULL, "fixed-api-key-0123456789"));
+  CHECK_OK(instant_genconfig_generate(&gc, go));
+  CHECK(contains(instant_genconfig_json(gc), "\"name\": \"chat\""));
+  CHECK(contains(instant_genconfig_json(gc), "http://127.0.0.1:9000/sub"));
+  CHECK(strcmp(instant_genconfig_api_key(gc), "fixed-api-key-0123456789") == 0);
+  CHECK(strlen(instant_genconfig_hmac_key(gc)) >= 32);
+  CHECK(contains(instant_genconfig_settings(gc), "CENTRIFUGO_PORT=8123\n"));
+  CHECK(contains(instant_genconfig_settings(gc), "SITE_NAME=Blog\n"));
+  snprintf(file, sizeof file, "%s/config.json", path);
+  CHECK_OK(instant_genconfig_save(gc, file, 0));
+  CHECK_RC(instant_genconfig_save(gc, file, 0), INSTANT_EEXISTS);
+  CHECK_OK(instant_genconfig_save(gc, file, 1));
+  f = fopen(file, "r");
+  CHECK(f != NULL);
+  if (f) fclose(f);
+  remove(file);
+  rmdir(path);
+  instant_genconfig_free(gc);
+  gc = NULL;
+  CHECK_OK(instant_genconfig_options_set_host(go, "http://h", 70000));
+  CHECK_RC(instant_genconfig_generate(&gc, go), INSTANT_EINVAL);
+  CHECK(gc == NULL);
+
+  instant_genconfig_options_free(go);
+  instant_proxy_options_free(po);
+  instant_verifier_free(vf);
+  instant_signer_free(sg);
+  instant_user_free(anon);
+  instant_user_free(boss);
+  instant_user_free(alice);
+  instant_registry_free(reg2);
+  instant_registry_free(reg);
+}
+
 /* ---- against a real Centrifugo ------------------------------------------------------ */
 
 static instant_client *make_client(const char *url, const char *key) {
@@ -1070,6 +1480,8 @@ int main(void) {
   test_config();
   test_event_and_options();
   test_token_null_arguments();
+  test_channels_null_arguments();
+  test_channels();
 
   if (capi_server_start() != 0) {
     fprintf(stderr, "FAILED: could not start Centrifugo\n");
