@@ -157,6 +157,7 @@ instant_error_t instant_user_new(instant_user** out, const char* id) {
 instant_error_t instant_user_new_anonymous(instant_user** out) {
   return guard([&] {
     if (!out) return null_arg("out");
+    *out = nullptr;
     *out = new instant_user{instant::User::anonymous()};
     return record_ok();
   });
@@ -426,6 +427,7 @@ const char* instant_proxy_request_header(const instant_proxy_request* req, const
 instant_error_t instant_proxy_options_new(instant_proxy_options** out) {
   return guard([&] {
     if (!out) return null_arg("out");
+    *out = nullptr;
     *out = new instant_proxy_options{};
     return record_ok();
   });
@@ -544,6 +546,7 @@ instant_error_t instant_random_secret(char** out, size_t bytes) {
 instant_error_t instant_genconfig_options_new(instant_genconfig_options** out) {
   return guard([&] {
     if (!out) return null_arg("out");
+    *out = nullptr;
     *out = new instant_genconfig_options{};
     return record_ok();
   });
