@@ -14,7 +14,7 @@ import ctypes.util
 import json
 import os
 
-__all__ = ["Error", "Client", "Signer", "Verifier", "lib", "version", "strerror"]
+__all__ = ["Error", "Client", "Signer", "Verifier", "User", "Registry", "lib", "version", "strerror"]
 
 # Error codes (include/instant/instant.h); stable, never change meaning.
 CODES = {
@@ -125,6 +125,20 @@ _SIGNATURES = {
     "instant_verifier_verify": (_int, [_pp, _vp, _c, _int]),
     "instant_verified_token_free": (None, [_vp]),
     "instant_verified_token_claims": (_c, [_vp]),
+    "instant_level_from_name": (_int, [ctypes.POINTER(_int), _c]),
+    "instant_user_new": (_int, [_pp, _c]),
+    "instant_user_new_anonymous": (_int, [_pp]),
+    "instant_user_free": (None, [_vp]),
+    "instant_user_set_staff": (_int, [_vp, _int]),
+    "instant_user_set_superuser": (_int, [_vp, _int]),
+    "instant_user_add_group": (_int, [_vp, _c]),
+    "instant_registry_new": (_int, [_pp, ctypes.c_uint]),
+    "instant_registry_free": (None, [_vp]),
+    "instant_registry_add": (_int, [_str_out, _vp, _c, _int, _strv, _sz, _int]),
+    "instant_registry_remove": (_int, [_vp, _c]),
+    "instant_registry_size": (_sz, [_vp]),
+    "instant_registry_for_user": (_int, [_str_out, _vp, _vp, _int]),
+    "instant_bundle_json": (_int, [_str_out, _vp, _vp, _vp, _c, _i64, _int, _int]),
 }
 for _name, (_res, _args) in _SIGNATURES.items():
     _f = getattr(lib, _name)
@@ -465,3 +479,71 @@ class Verifier:
             return json.loads(lib.instant_verified_token_claims(out).decode())
         finally:
             lib.instant_verified_token_free(out)
+
+
+class User:
+    """A host user mapped into instant's terms; id None = anonymous."""
+
+    def __init__(self, id=None, staff=False, superuser=False, groups=()):
+        self.h = ctypes.c_void_p()
+        if id is None:
+            _check(lib.instant_user_new_anonymous(ctypes.byref(self.h)))
+        else:
+            _check(lib.instant_user_new(ctypes.byref(self.h), _b(id)))
+        _check(lib.instant_user_set_staff(self.h, 1 if staff else 0))
+        _check(lib.instant_user_set_superuser(self.h, 1 if superuser else 0))
+        for g in groups:
+            _check(lib.instant_user_add_group(self.h, _b(g)))
+
+    def close(self):
+        if getattr(self, "h", None):
+            lib.instant_user_free(self.h)
+            self.h = None
+
+    __del__ = close
+
+
+class Registry:
+    """The host's channel table (libinstant_c's instant_registry)."""
+
+    SERVER_SIDE = {"off": 0, "channels": 1, "subs": 2}
+
+    def __init__(self, prefix_private=False):
+        self.h = ctypes.c_void_p()
+        _check(lib.instant_registry_new(ctypes.byref(self.h), 1 if prefix_private else 0))
+
+    def close(self):
+        if getattr(self, "h", None):
+            lib.instant_registry_free(self.h)
+            self.h = None
+
+    __del__ = close
+
+    def __len__(self):
+        return lib.instant_registry_size(self.h)
+
+    def add(self, name, level="superuser", groups=(), active=True):
+        """Adds a channel; returns the stored name ("$"-prefixed when asked)."""
+        lvl = ctypes.c_int()
+        _check(lib.instant_level_from_name(ctypes.byref(lvl), _b(level)))
+        arr = (ctypes.c_char_p * max(len(groups), 1))(*[_b(g) for g in groups])
+        out = ctypes.c_void_p()
+        _check(lib.instant_registry_add(ctypes.byref(out), self.h, _b(name), lvl.value, arr, len(groups),
+                                        1 if active else 0))
+        return _take_string(out)
+
+    def remove(self, name):
+        _check(lib.instant_registry_remove(self.h, _b(name)))
+
+    def for_user(self, user, anonymous_public=False):
+        """The channels `user` may use, as a list of dicts."""
+        out = ctypes.c_void_p()
+        _check(lib.instant_registry_for_user(ctypes.byref(out), self.h, user.h, 1 if anonymous_public else 0))
+        return json.loads(_take_string(out))["channels"]
+
+    def bundle(self, signer, user, csrf_token, lifetime=86400, server_side="off", anonymous_public=False):
+        """django-instant's endpoint payload as a dict (holds tokens)."""
+        out = ctypes.c_void_p()
+        _check(lib.instant_bundle_json(ctypes.byref(out), signer.h, self.h, user.h, _b(csrf_token), lifetime,
+                                       self.SERVER_SIDE[server_side], 1 if anonymous_public else 0))
+        return json.loads(_take_string(out))
