@@ -9,6 +9,7 @@
 #include "server_shim.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1151,6 +1152,26 @@ static void test_channels(void) {
   instant_registry_free(reg);
 }
 
+/* The last-error record is per thread: another thread's failure does not
+ * overwrite this thread's record. */
+static void *other_thread(void *arg) {
+  instant_error_t rc = instant_config_set_url(NULL, "x");
+  int *ok = (int *)arg;
+  *ok = rc == INSTANT_EINVAL && strcmp(instant_last_error_message(), "invalid argument: 'cfg'") == 0 &&
+        instant_last_error_code() == INSTANT_EINVAL;
+  return NULL;
+}
+
+static void test_thread_local_errors(void) {
+  pthread_t t;
+  int ok = 0;
+  CHECK_RC(instant_position_new(NULL, 0, NULL), INSTANT_EINVAL);
+  CHECK(pthread_create(&t, NULL, other_thread, &ok) == 0);
+  CHECK(pthread_join(t, NULL) == 0);
+  CHECK(ok == 1);
+  CHECK(strcmp(instant_last_error_message(), "invalid argument: 'out'") == 0);
+}
+
 /* ---- against a real Centrifugo ------------------------------------------------------ */
 
 static instant_client *make_client(const char *url, const char *key) {
@@ -1476,6 +1497,7 @@ int main(void) {
   instant_client *c;
   CHECK_OK(instant_publish_options_new(&g_reset));
   test_general();
+  test_thread_local_errors();
   test_null_arguments();
   test_config();
   test_event_and_options();
