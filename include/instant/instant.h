@@ -4,7 +4,9 @@
  * (0 = INSTANT_OK, negative = failure) unless documented otherwise; out
  * parameters come first; strings returned by the library are freed with
  * instant_free(); handles are freed with their _free() function, and
- * _free(NULL) is a no-op. No exception crosses this boundary. */
+ * _free(NULL) is a no-op. No exception crosses this boundary. The last
+ * error is per thread; what may be shared between threads is stated per
+ * object below and in docs/threading.md. Error codes: docs/errors.md. */
 #ifndef INSTANT_H
 #define INSTANT_H
 
