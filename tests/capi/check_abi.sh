@@ -19,6 +19,9 @@ dump() {
 }
 if [ $write = 1 ]; then
   dump "$base" || { echo "FAIL: abidw could not read $lib"; exit 1; }
+  # Source paths relative to the checkout, so the baseline does not name a machine.
+  root=$(cd "$(dirname "$header")/../.." && pwd)
+  sed "s|path='$root/|path='|" "$base" >"$base.tmp" && mv "$base.tmp" "$base"
   echo "wrote $base"; exit 0
 fi
 [ -f "$base" ] || { echo "FAIL: no baseline at $base"; exit 1; }
