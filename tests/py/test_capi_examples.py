@@ -40,3 +40,23 @@ def test_c_token_example(centrifugo):
         check = subprocess.run([CENTRIFUGO, cmd, "-c", centrifugo.config_path, tok],
                                capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_c_examples_end_to_end_with_a_real_client(centrifugo):
+    """Tokens from the C token example let the npm centrifuge client connect and
+    subscribe to a private channel; the C publish example's event reaches it."""
+    from test_tokens_client import LiveClient
+
+    r = subprocess.run([example("token"), "frank", "$chat:e2e"], env=centrifugo.env(),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    conn, sub = r.stdout.split()
+    with LiveClient(centrifugo, conn, "$chat:e2e=" + sub) as client:
+        client.wait_for(lambda e: e["event"] == "subscribed" and e["channel"] == "$chat:e2e", "subscribed")
+        p = subprocess.run([example("publish"), "$chat:e2e", "over the wire", '{"n":42}'],
+                           env=centrifugo.env(), capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        ev = client.wait_for(lambda e: e["event"] == "publication", "publication")
+    assert ev["channel"] == "$chat:e2e"
+    assert ev["data"] == {"channel": "$chat:e2e", "site": "Site", "message": "over the wire",
+                          "data": {"n": 42}, "event_class": "example"}
