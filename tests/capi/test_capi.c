@@ -754,6 +754,9 @@ static int test_resolver(instant_user **out, const instant_proxy_request *req, v
   CHECK(userdata == (void *)&resolver_calls);
   CHECK(instant_proxy_request_client(req) != NULL);
   CHECK(instant_proxy_request_channel(req) != NULL);
+  CHECK(instant_proxy_request_header(req, NULL) == NULL);
+  CHECK(strcmp(instant_last_error_message(), "invalid argument: 'name'") == 0);
+  CHECK(instant_proxy_request_header(req, "X-Absent") == NULL);
   if (strcmp(user, "boom") == 0) return 1;
   if (strcmp(user, "alice") == 0) {
     instant_user_new(out, "alice");
@@ -811,6 +814,7 @@ static void test_channels_null_arguments(void) {
   CHECK_NULL_ARG(instant_registry_add(NULL, reg, "c", 0, g2, 2, 1), "groups[1]");
   CHECK_NULL_ARG(instant_registry_update(NULL, "c", 0, NULL, 0, 1), "reg");
   CHECK_NULL_ARG(instant_registry_update(reg, NULL, 0, NULL, 0, 1), "name");
+  CHECK_NULL_ARG(instant_registry_update(reg, "c", 0, NULL, 1, 1), "groups");
   CHECK_NULL_ARG(instant_registry_remove(NULL, "c"), "reg");
   CHECK_NULL_ARG(instant_registry_remove(reg, NULL), "name");
   CHECK_NULL_ACCESSOR(instant_registry_size(NULL), 0, "reg");
@@ -1127,6 +1131,7 @@ static void test_channels(void) {
   CHECK(contains(instant_genconfig_settings(gc), "CENTRIFUGO_PORT=8123\n"));
   CHECK(contains(instant_genconfig_settings(gc), "SITE_NAME=Blog\n"));
   snprintf(file, sizeof file, "%s/config.json", path);
+  CHECK_NULL_ARG(instant_genconfig_save(gc, NULL, 0), "path");
   CHECK_OK(instant_genconfig_save(gc, file, 0));
   CHECK_RC(instant_genconfig_save(gc, file, 0), INSTANT_EEXISTS);
   CHECK_OK(instant_genconfig_save(gc, file, 1));
