@@ -7,7 +7,7 @@ inc="$1"; src="$2"
 status=0
 for cc in gcc clang; do
   command -v "$cc" >/dev/null || { echo "FAIL: $cc not found"; status=1; continue; }
-  if "$cc" -std=c99 -pedantic -Werror -Wall -Wextra -I"$inc" -fsyntax-only "$src"; then
+  if "$cc" -std=c99 -pedantic -Werror -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -I"$inc" -fsyntax-only "$src"; then
     echo "ok: $cc -std=c99 -pedantic"
   else
     echo "FAIL: $cc -std=c99"; status=1
