@@ -1349,6 +1349,53 @@ static void test_broadcast_and_batch(instant_client *c) {
   instant_batch_free(b);
 }
 
+/* One client shared by several threads (docs/threading.md): every publish
+ * succeeds and every offset in the channel is distinct. */
+#define PUB_THREADS 4
+#define PUB_EACH 10
+struct pub_job {
+  instant_client *client;
+  uint64_t offsets[PUB_EACH];
+  int failures;
+};
+
+static void *publisher(void *arg) {
+  struct pub_job *job = (struct pub_job *)arg;
+  int i;
+  for (i = 0; i < PUB_EACH; ++i) {
+    instant_position *pos = NULL;
+    if (instant_client_publish(&pos, job->client, "chat:threads", "from a thread", NULL) != INSTANT_OK) {
+      ++job->failures;
+    } else {
+      job->offsets[i] = instant_position_offset(pos);
+    }
+    instant_position_free(pos);
+  }
+  return NULL;
+}
+
+static void test_shared_client(instant_client *c) {
+  pthread_t threads[PUB_THREADS];
+  struct pub_job jobs[PUB_THREADS];
+  uint64_t seen[PUB_THREADS * PUB_EACH];
+  int t, i, j, n = 0, dupes = 0;
+  memset(jobs, 0, sizeof jobs);
+  for (t = 0; t < PUB_THREADS; ++t) {
+    jobs[t].client = c;
+    CHECK(pthread_create(&threads[t], NULL, publisher, &jobs[t]) == 0);
+  }
+  for (t = 0; t < PUB_THREADS; ++t) {
+    CHECK(pthread_join(threads[t], NULL) == 0);
+    CHECK(jobs[t].failures == 0);
+    for (i = 0; i < PUB_EACH; ++i) seen[n++] = jobs[t].offsets[i];
+  }
+  for (i = 0; i < n; ++i) {
+    CHECK(seen[i] > 0);
+    for (j = i + 1; j < n; ++j) dupes += seen[i] == seen[j];
+  }
+  CHECK(dupes == 0);
+}
+
 static void test_server_api(instant_client *c) {
   const char *keep[] = {"some-client-id"};
   char *json = NULL;
@@ -1518,6 +1565,7 @@ int main(void) {
   test_publish(c);
   test_broadcast_and_batch(c);
   test_server_api(c);
+  test_shared_client(c);
   test_tokens();
   instant_client_free(c);
   test_error_paths();
