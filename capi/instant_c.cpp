@@ -2,8 +2,46 @@
 // and the internal helpers every other capi/*.cpp file uses.
 #include "capi.hpp"
 
+#include <instant/channels.hpp>
+
 namespace instant {
 namespace capi {
+
+// The C codes are the negated instant::errc values (checked at compile time),
+// and the C constants mirror the C++ enumerations they map to.
+static_assert(INSTANT_EINVAL == -static_cast<int>(errc::invalid_argument), "INSTANT_EINVAL");
+static_assert(INSTANT_ETRANSPORT == -static_cast<int>(errc::transport), "INSTANT_ETRANSPORT");
+static_assert(INSTANT_ETIMEOUT == -static_cast<int>(errc::timeout), "INSTANT_ETIMEOUT");
+static_assert(INSTANT_EUNAUTHORIZED == -static_cast<int>(errc::unauthorized), "INSTANT_EUNAUTHORIZED");
+static_assert(INSTANT_EHTTP == -static_cast<int>(errc::http_status), "INSTANT_EHTTP");
+static_assert(INSTANT_ESERVER == -static_cast<int>(errc::server_error), "INSTANT_ESERVER");
+static_assert(INSTANT_EMALFORMED == -static_cast<int>(errc::malformed_reply), "INSTANT_EMALFORMED");
+static_assert(INSTANT_EPARTIAL == -static_cast<int>(errc::partial_failure), "INSTANT_EPARTIAL");
+static_assert(INSTANT_EJSON == -static_cast<int>(errc::invalid_json), "INSTANT_EJSON");
+static_assert(INSTANT_EUTF8 == -static_cast<int>(errc::invalid_utf8), "INSTANT_EUTF8");
+static_assert(INSTANT_ETOOLARGE == -static_cast<int>(errc::too_large), "INSTANT_ETOOLARGE");
+static_assert(INSTANT_ECHANNEL == -static_cast<int>(errc::invalid_channel), "INSTANT_ECHANNEL");
+static_assert(INSTANT_ECONFIG == -static_cast<int>(errc::config), "INSTANT_ECONFIG");
+static_assert(INSTANT_ETOKEN_MALFORMED == -static_cast<int>(errc::token_malformed), "INSTANT_ETOKEN_MALFORMED");
+static_assert(INSTANT_ETOKEN_SIGNATURE == -static_cast<int>(errc::token_signature), "INSTANT_ETOKEN_SIGNATURE");
+static_assert(INSTANT_ETOKEN_EXPIRED == -static_cast<int>(errc::token_expired), "INSTANT_ETOKEN_EXPIRED");
+static_assert(INSTANT_ETOKEN_NOT_YET_VALID == -static_cast<int>(errc::token_not_yet_valid), "INSTANT_ETOKEN_NOT_YET_VALID");
+static_assert(INSTANT_ETOKEN_ALGORITHM == -static_cast<int>(errc::token_algorithm), "INSTANT_ETOKEN_ALGORITHM");
+static_assert(INSTANT_ETOKEN_AUDIENCE == -static_cast<int>(errc::token_audience), "INSTANT_ETOKEN_AUDIENCE");
+static_assert(INSTANT_ETOKEN_ISSUER == -static_cast<int>(errc::token_issuer), "INSTANT_ETOKEN_ISSUER");
+static_assert(INSTANT_ETOKEN_KID == -static_cast<int>(errc::token_kid), "INSTANT_ETOKEN_KID");
+static_assert(INSTANT_ETOKEN_CLAIM == -static_cast<int>(errc::token_claim), "INSTANT_ETOKEN_CLAIM");
+static_assert(INSTANT_EWEAKKEY == -static_cast<int>(errc::weak_key), "INSTANT_EWEAKKEY");
+static_assert(INSTANT_EKEY == -static_cast<int>(errc::key), "INSTANT_EKEY");
+static_assert(INSTANT_EIO == -static_cast<int>(errc::io), "INSTANT_EIO");
+static_assert(INSTANT_ENOTFOUND == -static_cast<int>(errc::not_found), "INSTANT_ENOTFOUND");
+static_assert(INSTANT_EEXISTS == -static_cast<int>(errc::already_exists), "INSTANT_EEXISTS");
+static_assert(INSTANT_EFORBIDDEN == -static_cast<int>(errc::forbidden), "INSTANT_EFORBIDDEN");
+static_assert(INSTANT_EINTERNAL == -static_cast<int>(errc::internal), "INSTANT_EINTERNAL");
+static_assert(INSTANT_ALG_EDDSA == static_cast<int>(instant::Algorithm::EdDSA), "algorithms");
+static_assert(INSTANT_ALG_ES256 == static_cast<int>(instant::Algorithm::ES256), "algorithms");
+static_assert(INSTANT_LEVEL_SUPERUSER == static_cast<int>(instant::Level::superuser), "levels");
+static_assert(INSTANT_LEVEL_PUBLIC == static_cast<int>(instant::Level::public_), "levels");
 
 LastError& last_error() noexcept {
   static thread_local LastError rec;
