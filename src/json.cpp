@@ -1,4 +1,5 @@
 #include "detail/json.hpp"
+#include "detail/utf8.hpp"
 
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -15,29 +16,9 @@ bool utf8_valid(std::string_view s) noexcept {
       ++p;
       continue;
     }
-    std::size_t n;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-      if (cp < 2) return false;  // overlong (C0, C1)
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= n) return false;
-    for (std::size_t i = 1; i <= n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;
-    if (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-    p += n + 1;
+    const std::size_t n = utf8_sequence(p, end);
+    if (n == 0) return false;
+    p += n;
   }
   return true;
 }
