@@ -14,7 +14,8 @@ import ctypes.util
 import json
 import os
 
-__all__ = ["Error", "Client", "Signer", "Verifier", "User", "Registry", "lib", "version", "strerror"]
+__all__ = ["Error", "Client", "Signer", "Verifier", "User", "Registry", "ProxyRequest", "proxy_handle", "lib",
+           "version", "strerror"]
 
 # Error codes (include/instant/instant.h); stable, never change meaning.
 CODES = {
@@ -46,6 +47,8 @@ _i64 = ctypes.c_int64
 _u32 = ctypes.c_uint32
 _str_out = ctypes.POINTER(ctypes.c_void_p)  # char** read as void* so we can free it
 _strv = ctypes.POINTER(ctypes.c_char_p)
+# instant_user_resolver_fn: int (*)(instant_user **out, const instant_proxy_request *req, void *userdata)
+_RESOLVER = ctypes.CFUNCTYPE(_int, _pp, _vp, _vp)
 
 _SIGNATURES = {
     "instant_strerror": (_c, [_int]),
@@ -139,6 +142,16 @@ _SIGNATURES = {
     "instant_registry_size": (_sz, [_vp]),
     "instant_registry_for_user": (_int, [_str_out, _vp, _vp, _int]),
     "instant_bundle_json": (_int, [_str_out, _vp, _vp, _vp, _c, _i64, _int, _int]),
+    "instant_proxy_request_user": (_c, [_vp]),
+    "instant_proxy_request_client": (_c, [_vp]),
+    "instant_proxy_request_channel": (_c, [_vp]),
+    "instant_proxy_request_header": (_c, [_vp, _c]),
+    "instant_proxy_options_new": (_int, [_pp]),
+    "instant_proxy_options_free": (None, [_vp]),
+    "instant_proxy_options_set_anonymous_public": (_int, [_vp, _int]),
+    "instant_proxy_options_set_lifetimes": (_int, [_vp, _i64, _i64]),
+    "instant_proxy_options_set_server_side": (_int, [_vp, _int]),
+    "instant_proxy_handle": (_int, [_str_out, _int, _vp, _c, _sz, _strv, _strv, _sz, _vp, _RESOLVER, _vp]),
 }
 for _name, (_res, _args) in _SIGNATURES.items():
     _f = getattr(lib, _name)
@@ -547,3 +560,67 @@ class Registry:
         _check(lib.instant_bundle_json(ctypes.byref(out), signer.h, self.h, user.h, _b(csrf_token), lifetime,
                                        self.SERVER_SIDE[server_side], 1 if anonymous_public else 0))
         return json.loads(_take_string(out))
+
+
+class ProxyRequest:
+    """The Centrifugo proxy request a resolver sees; valid only during the call."""
+
+    def __init__(self, handle):
+        self._h = handle
+
+    @property
+    def user(self):
+        return lib.instant_proxy_request_user(self._h).decode()
+
+    @property
+    def client(self):
+        return lib.instant_proxy_request_client(self._h).decode()
+
+    @property
+    def channel(self):
+        return lib.instant_proxy_request_channel(self._h).decode()
+
+    def header(self, name):
+        """A forwarded HTTP header (case-insensitive), None when absent."""
+        v = lib.instant_proxy_request_header(self._h, _b(name))
+        return None if v is None else v.decode()
+
+
+PROXY_KINDS = {"connect": 0, "refresh": 1, "subscribe": 2, "sub_refresh": 3}
+
+
+def proxy_handle(kind, registry, body, resolve, headers=(), anonymous_public=False, server_side=False,
+                 lifetimes=None):
+    """Answers one Centrifugo proxy call (kind: connect, refresh, subscribe,
+    sub_refresh): body (bytes) in, the reply as a dict out (send it with HTTP
+    200). resolve(ProxyRequest) returns a User (handed over to the library) or
+    None for an unknown user; an exception becomes Centrifugo's internal-error
+    reply. headers: (name, value) pairs or a dict. lifetimes: (connection,
+    subscription) seconds. Runs resolve on the calling thread."""
+    def callback(out, req, _userdata):
+        try:
+            user = resolve(ProxyRequest(req))
+            if user is not None:
+                out[0] = user.h.value  # the library frees it now
+                user.h = None
+            return 0
+        except Exception:  # noqa: BLE001 - nothing may unwind through C
+            return 1
+
+    pairs = list(headers.items() if isinstance(headers, dict) else headers)
+    names = (ctypes.c_char_p * max(len(pairs), 1))(*[_b(k) for k, _ in pairs])
+    values = (ctypes.c_char_p * max(len(pairs), 1))(*[_b(v) for _, v in pairs])
+    opts = ctypes.c_void_p()
+    _check(lib.instant_proxy_options_new(ctypes.byref(opts)))
+    try:
+        _check(lib.instant_proxy_options_set_anonymous_public(opts, 1 if anonymous_public else 0))
+        _check(lib.instant_proxy_options_set_server_side(opts, 1 if server_side else 0))
+        if lifetimes is not None:
+            _check(lib.instant_proxy_options_set_lifetimes(opts, lifetimes[0], lifetimes[1]))
+        data = bytes(body)
+        out = ctypes.c_void_p()
+        _check(lib.instant_proxy_handle(ctypes.byref(out), PROXY_KINDS[kind], registry.h, data, len(data),
+                                        names, values, len(pairs), opts, _RESOLVER(callback), None))
+        return json.loads(_take_string(out))
+    finally:
+        lib.instant_proxy_options_free(opts)

@@ -1,5 +1,6 @@
 """Channels, authorization and the endpoint bundle through the ctypes module;
 the bundle's tokens are checked by PyJWT and accepted by Centrifugo."""
+import json
 import os
 import subprocess
 import sys
@@ -68,3 +69,40 @@ def test_bundle_tokens_verify_with_pyjwt_and_centrifugo(registry, centrifugo):
     with pytest.raises(instant.Error) as ei:
         registry.bundle(signer, instant.User(), "c")
     assert ei.value.code == instant.EFORBIDDEN
+
+
+def test_proxy_handle_through_ctypes(registry):
+    """instant.proxy_handle: the resolver sees the request and its forwarded
+    headers; the User it returns is handed over to the library."""
+    seen = []
+
+    def resolve(req):
+        seen.append((req.user, req.client, req.channel, req.header("cookie"), req.header("X-Absent")))
+        if req.user == "ann" or req.header("Cookie") == "session=s-ann":
+            return instant.User("ann", groups=["team"])
+        if req.user == "boom":
+            raise RuntimeError("resolver failure")
+        return None
+
+    connect = b'{"client":"c1","transport":"websocket","protocol":"json","encoding":"json"}'
+    for _ in range(200):  # ownership: no double free, no leak of the handed-over user
+        reply = instant.proxy_handle("connect", registry, connect, resolve, headers={"Cookie": "session=s-ann"})
+        assert reply["result"]["user"] == "ann"
+    assert seen[0] == ("", "c1", "", "session=s-ann", None)
+    side = instant.proxy_handle("connect", registry, connect, resolve, [("Cookie", "session=s-ann")],
+                                server_side=True)
+    assert side["result"]["channels"] == ["news", "$chat:team"]
+    assert instant.proxy_handle("connect", registry, connect, resolve)["error"]["code"] == 401
+
+    def sub(user, channel):
+        body = json.dumps({"client": "c1", "user": user, "channel": channel}).encode()
+        return instant.proxy_handle("subscribe", registry, body, resolve)
+
+    assert sub("ann", "news") == {"result": {}}
+    assert seen[-1][:3] == ("ann", "c1", "news")
+    assert sub("ann", "chat:other")["error"]["code"] == 403
+    assert sub("zed", "news")["error"]["code"] == 403
+    assert sub("boom", "news")["error"]["code"] == 500  # the exception never unwinds through C
+    assert instant.proxy_handle("subscribe", registry, b"not json", resolve)["error"]["code"] == 400
+    with pytest.raises(KeyError):
+        instant.proxy_handle("bogus", registry, connect, resolve)
