@@ -8,6 +8,8 @@
     POST /instant/get_token/  the logged-in user's bundle           (X-CSRFToken header)
     POST /instant/subscribe/  {"channels"?: [names]} -> {"channels"} (X-CSRFToken header)
     POST /instant/logout/     ends the session -> {"ok": true}      (X-CSRFToken header)
+    POST /centrifugo/connect, /centrifugo/subscribe, /centrifugo/refresh, /centrifugo/sub_refresh
+                              Centrifugo's proxies (genconfig --connect-proxy URL ... --proxy-header Cookie)
 
 The bundle is {"csrf_token","ws_token","channels":[{"name","level","token"}]},
 built by instant (Registry.bundle); this file owns HTTP, users, sessions, CSRF.
@@ -43,12 +45,11 @@ def hash_password(password, salt=None, n=2**14, r=8, p=1):
 def check_password(password, stored):
     try:
         algo, n, r, p, salt, digest = stored.split("$")
-        assert algo == "scrypt"
         got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
                              dklen=len(digest) // 2)
-    except (ValueError, AssertionError):
+    except ValueError:
         return False
-    return hmac.compare_digest(got.hex(), digest)
+    return algo == "scrypt" and hmac.compare_digest(got.hex(), digest)
 
 
 _DUMMY_HASH = hash_password(secrets.token_urlsafe())  # same work for unknown users (no timing oracle)
@@ -89,6 +90,10 @@ class Sessions:
         with self._lock:
             return self._by_id.get(sid) if sid else None
 
+    def has_user(self, username):
+        with self._lock:
+            return any(s["username"] == username for s in self._by_id.values())
+
     def delete(self, sid):
         with self._lock:
             self._by_id.pop(sid, None)
@@ -119,6 +124,15 @@ class App:
             user.close()
 
 
+def session_from_cookie(header):
+    """Our session id from a Cookie header, None when absent."""
+    for part in (header or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE:
+            return value
+    return None
+
+
 class Handler(BaseHTTPRequestHandler):
     app = None  # set in main()
     protocol_version = "HTTP/1.1"
@@ -135,22 +149,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def session_id(self):
-        for part in self.headers.get("Cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == SESSION_COOKIE:
-                return value
-        return None
+        return session_from_cookie(self.headers.get("Cookie"))
 
     def json_body(self):
         n = int(self.headers.get("Content-Length") or 0)
         if not 0 <= n <= 65536:
             raise ValueError("body too large")
-        raw = self.rfile.read(n)
-        return json.loads(raw) if raw.strip() else {}
+        self.raw_body = self.rfile.read(n)
+        return json.loads(self.raw_body) if self.raw_body.strip() else {}
 
     def do_POST(self):
         routes = {"/instant/login/": self.login, "/instant/get_token/": self.get_token,
                   "/instant/subscribe/": self.subscribe, "/instant/logout/": self.logout}
+        routes.update({"/centrifugo/" + kind: self.proxy for kind in instant.PROXY_KINDS})
         try:
             body = self.json_body()
             if not isinstance(body, dict):
@@ -207,6 +218,21 @@ class Handler(BaseHTTPRequestHandler):
             return  # logged in but no valid CSRF token: 403 already sent
         self.app.sessions.delete(self.session_id())
         self.reply(200, {"ok": True}, cookie=f"{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0")
+
+    # ---- Centrifugo's proxies: server to server, no CSRF. ADAPT: reachable by Centrifugo only. ----
+    def proxy(self, body):
+        kind = self.path.split("?", 1)[0].rsplit("/", 1)[1]
+
+        def resolve(req):  # connect: the browser's forwarded session cookie; the others: a user
+            if kind == "connect":  # still logged in (so logout ends access at the next refresh)
+                session = self.app.sessions.get(session_from_cookie(req.header("Cookie")))
+                username = session and session["username"]
+            else:
+                username = req.user if self.app.sessions.has_user(req.user) else None
+            return self.app.users.instant_user(username) if username in self.app.users.by_name else None
+
+        self.reply(200, instant.proxy_handle(kind, self.app.registry, self.raw_body, resolve, self.headers.items(),
+                                             lifetimes=(TOKEN_LIFETIME, TOKEN_LIFETIME)))
 
     def log_message(self, fmt, *args):  # method, path and status only: no headers, no bodies
         sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))

@@ -15,8 +15,8 @@ import urllib.request
 import jwt
 import pytest
 
-from conftest import HMAC_KEY, ROOT, run_cli
-from channels_support import LiveClient, make_registry, write_json
+from conftest import HMAC_KEY, ROOT, Centrifugo, run_cli
+from channels_support import LiveClient, genconfig, make_registry, write_json
 
 SERVER = os.path.join(ROOT, "examples", "python", "host_server.py")
 CHANNELS = [
@@ -64,7 +64,7 @@ def host(tmp_path_factory, centrifugo):
                 raise AssertionError("host_server.py did not start:\n" + open(log_path).read())
             else:
                 time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}", log_path
+        yield f"http://127.0.0.1:{port}", log_path, registry
     finally:
         proc.terminate()
         proc.wait(10)
@@ -119,7 +119,7 @@ def check_bundle(bundle, user):
 
 
 def test_bad_credentials_and_anonymous_are_refused(host):
-    base, _ = host
+    base = host[0]
     b = Browser(base)
     for creds in ({"username": "stella", "password": "wrong"}, {"username": "nobody", "password": "x"},
                   {"username": "stella"}, {}):
@@ -132,7 +132,7 @@ def test_bad_credentials_and_anonymous_are_refused(host):
 
 
 def test_plain_user_gets_the_public_and_users_channels(host):
-    base, _ = host
+    base = host[0]
     b, bundle = login(base, "paul")
     check_bundle(bundle, "paul")
     status, again, _ = b.post("/instant/get_token/", csrf=bundle["csrf_token"])
@@ -141,7 +141,7 @@ def test_plain_user_gets_the_public_and_users_channels(host):
 
 
 def test_login_get_token_subscribe_live_client_logout(host, centrifugo):
-    base, log_path = host
+    base, log_path, _ = host
     b, bundle = login(base, "stella")
     check_bundle(bundle, "stella")
     csrf = bundle["csrf_token"]
@@ -192,3 +192,40 @@ def test_login_get_token_subscribe_live_client_logout(host, centrifugo):
     for secret in (HMAC_KEY, csrf, session, bundle["ws_token"], fresh["ws_token"], *PASSWORDS.values(),
                    *(c["token"] for c in fresh["channels"])):
         assert secret not in log
+
+
+def test_centrifugo_proxies_answered_by_instant_through_the_host(host, tmp_path):
+    """Centrifugo's connect proxy identifies the browser by its forwarded session
+    cookie; the subscribe proxy allows only the user's channels."""
+    base, log_path, registry = host
+    cfg, _, _ = genconfig(tmp_path, "--registry", registry, "--origin", "http://localhost:*",
+                          "--connect-proxy", base + "/centrifugo/connect",
+                          "--subscribe-proxy", base + "/centrifugo/subscribe", "--proxy-header", "Cookie")
+    server = Centrifugo(config=cfg)
+    try:
+        b, bundle = login(base, "paul")
+        session = next(c.value for c in b.jar if c.name == "sessionid")
+        client = LiveClient(server.ws_url, subs=[("public", None), ("elsewhere", None)],
+                            headers={"Cookie": f"theme=dark; sessionid={session}"})
+        try:
+            client.ready()
+            assert client.of("connected"), client.events
+            assert [e["channel"] for e in client.of("subscribed")] == ["public"]
+            assert {e["channel"]: e["code"] for e in client.of("unsubscribed")} == {"elsewhere": 403}
+            assert "error" not in server.api("publish", {"channel": "public", "data": {"via": "proxy"}})
+            e = client.wait_for(lambda e: e["event"] == "publication", "publication")
+            assert e == {"event": "publication", "channel": "public", "data": {"via": "proxy"}}
+        finally:
+            client.close()
+        assert b.post("/instant/logout/", csrf=bundle["csrf_token"])[:2] == (200, {"ok": True})
+        for cookie in ("sessionid=forged", f"sessionid={session}"):  # unknown, then logged out
+            refused = LiveClient(server.ws_url, subs=[], headers={"Cookie": cookie})
+            try:
+                e = refused.wait_for(lambda e: e["event"] in ("disconnected", "error"), "refusal")
+                assert e["code"] == 401 and not refused.of("connected"), refused.events
+            finally:
+                refused.close()
+    finally:
+        server.cleanup()
+    log = open(log_path).read()
+    assert '"POST /centrifugo/connect HTTP/1.1" 200' in log and '"POST /centrifugo/subscribe HTTP/1.1" 200' in log
