@@ -195,6 +195,26 @@ std::int64_t now_seconds() noexcept { return static_cast<std::int64_t>(std::time
 
 // ---- claim groups ----------------------------------------------------------
 
+// Writes one of a JSON/base64 pair ("info"/"b64info", "data"/"b64data"):
+// the JSON member embedded as JSON, the base64 one as a string. Setting both
+// is an error. `label`/`b64label` name the members in messages.
+template <std::size_t K, std::size_t B>
+bool put_json_or_b64(Writer& o, const std::string& json, const std::string& b64, const char (&key)[K],
+                     const char (&b64key)[B], const char* label, const char* b64label, Status& st) {
+  if (!check_either(json, b64, label, b64label, st)) return false;
+  if (!json.empty()) {
+    if (!check_json(json, label, st)) return false;
+    put_key(o, key);
+    o += json;
+  }
+  if (!b64.empty()) {
+    if (!check_b64(b64, b64label, st)) return false;
+    put_key(o, b64key);
+    put_string(o, b64);
+  }
+  return true;
+}
+
 void put_override(Writer& o, const SubscriptionOverride& ov) {
   const std::pair<const char*, const std::optional<bool>*> items[] = {
       {"presence", &ov.presence},
@@ -298,17 +318,7 @@ bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Sta
     put_key(o, "iss");
     put_string(o, c.iss);
   }
-  if (!check_either(c.info, c.b64info, "info", "b64info", st)) return false;
-  if (!c.info.empty()) {
-    if (!check_json(c.info, "info", st)) return false;
-    put_key(o, "info");
-    o += c.info;
-  }
-  if (!c.b64info.empty()) {
-    if (!check_b64(c.b64info, "b64info", st)) return false;
-    put_key(o, "b64info");
-    put_string(o, c.b64info);
-  }
+  if (!put_json_or_b64(o, c.info, c.b64info, "info", "b64info", "info", "b64info", st)) return false;
   if (c.expire_at) {
     if (*c.expire_at < 0) {
       st = Status(errc::invalid_argument, "'expire_at' must be 0 or a Unix time");
@@ -360,27 +370,9 @@ bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const 
 
 bool put_sub_options(Writer& o, const SubscribeOptions& so, Status& st) {
   o.push_back('{');
-  if (!check_either(so.info, so.b64info, "subs.info", "subs.b64info", st)) return false;
-  if (!check_either(so.data, so.b64data, "subs.data", "subs.b64data", st)) return false;
-  if (!so.info.empty()) {
-    if (!check_json(so.info, "subs.info", st)) return false;
-    put_key(o, "info");
-    o += so.info;
-  }
-  if (!so.b64info.empty()) {
-    if (!check_b64(so.b64info, "subs.b64info", st)) return false;
-    put_key(o, "b64info");
-    put_string(o, so.b64info);
-  }
-  if (!so.data.empty()) {
-    if (!check_json(so.data, "subs.data", st)) return false;
-    put_key(o, "data");
-    o += so.data;
-  }
-  if (!so.b64data.empty()) {
-    if (!check_b64(so.b64data, "subs.b64data", st)) return false;
-    put_key(o, "b64data");
-    put_string(o, so.b64data);
+  if (!put_json_or_b64(o, so.info, so.b64info, "info", "b64info", "subs.info", "subs.b64info", st) ||
+      !put_json_or_b64(o, so.data, so.b64data, "data", "b64data", "subs.data", "subs.b64data", st)) {
+    return false;
   }
   put_override(o, so.overrides);
   o.push_back('}');
@@ -460,17 +452,7 @@ bool subscription_payload(Writer& o, const SubscriptionClaims& c, const SignerOp
     put_key(o, "client");
     put_string(o, c.client);
   }
-  if (!check_either(c.data, c.b64data, "data", "b64data", st)) return false;
-  if (!c.data.empty()) {
-    if (!check_json(c.data, "data", st)) return false;
-    put_key(o, "data");
-    o += c.data;
-  }
-  if (!c.b64data.empty()) {
-    if (!check_b64(c.b64data, "b64data", st)) return false;
-    put_key(o, "b64data");
-    put_string(o, c.b64data);
-  }
+  if (!put_json_or_b64(o, c.data, c.b64data, "data", "b64data", "data", "b64data", st)) return false;
   put_override(o, c.overrides);
   if (!put_extra(o, c.extra, {"channel", "client", "data", "b64data", "override"}, false, st)) {
     return false;
