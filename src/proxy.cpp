@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 
 namespace instant {
 namespace {
@@ -126,6 +127,25 @@ Decision decide_channel(const ProxyRequest& req, const Registry& registry,
   return d;
 }
 
+// The shared front of subscribe and sub_refresh: parse, check the channel,
+// decide and report. Returns the reply when the request ends before a
+// decision (bad request, resolver failure); otherwise fills `d`.
+std::optional<std::string> decide_channel_request(
+    std::string_view body, const Registry& registry, const UserResolver& resolve,
+    const ProxyOptions& opts, std::vector<std::pair<std::string, std::string>> headers, Decision& d) {
+  Status st;
+  ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
+  if (!st) return bad_request_reply(st);
+  req.headers = std::move(headers);
+  st = validate_channel_name(req.channel, registry.options().rules);
+  if (!st) return bad_request_reply(st);
+  bool failed = false;
+  d = decide_channel(req, registry, resolve, opts, &failed);
+  report(opts, d);
+  if (failed) return error_reply(proxy_code::internal, "internal error", true);
+  return std::nullopt;
+}
+
 }  // namespace
 
 ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes, Status& st) {
@@ -228,16 +248,10 @@ std::string proxy_subscribe(std::string_view body, const Registry& registry,
                             const UserResolver& resolve, const ProxyOptions& opts,
                             std::vector<std::pair<std::string, std::string>> headers) {
   return guarded([&]() -> std::string {
-    Status st;
-    ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
-    if (!st) return bad_request_reply(st);
-    req.headers = std::move(headers);
-    st = validate_channel_name(req.channel, registry.options().rules);
-    if (!st) return bad_request_reply(st);
-    bool failed = false;
-    Decision d = decide_channel(req, registry, resolve, opts, &failed);
-    report(opts, d);
-    if (failed) return error_reply(proxy_code::internal, "internal error", true);
+    Decision d;
+    if (auto early = decide_channel_request(body, registry, resolve, opts, std::move(headers), d)) {
+      return *early;
+    }
     if (!d.allowed) return error_reply(proxy_code::forbidden, "permission denied");
     if (opts.subscription_lifetime > 0) {
       return expire_at_reply(now_of(opts) + opts.subscription_lifetime);
@@ -271,16 +285,10 @@ std::string proxy_sub_refresh(std::string_view body, const Registry& registry,
                               const UserResolver& resolve, const ProxyOptions& opts,
                               std::vector<std::pair<std::string, std::string>> headers) {
   return guarded([&]() -> std::string {
-    Status st;
-    ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
-    if (!st) return bad_request_reply(st);
-    req.headers = std::move(headers);
-    st = validate_channel_name(req.channel, registry.options().rules);
-    if (!st) return bad_request_reply(st);
-    bool failed = false;
-    Decision d = decide_channel(req, registry, resolve, opts, &failed);
-    report(opts, d);
-    if (failed) return error_reply(proxy_code::internal, "internal error", true);
+    Decision d;
+    if (auto early = decide_channel_request(body, registry, resolve, opts, std::move(headers), d)) {
+      return *early;
+    }
     if (!d.allowed) return expired_reply();
     std::int64_t life =
         opts.subscription_lifetime > 0 ? opts.subscription_lifetime : kDefaultRefresh;

@@ -596,15 +596,26 @@ const SignerOptions& Signer::options() const noexcept {
   return impl_ ? impl_->opts : dflt;
 }
 
-bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const {
+namespace {
+
+// Writes the claims with `payload_fn` into the thread's payload buffer and
+// signs them: the one path of both token kinds.
+template <class Claims, class PayloadFn>
+bool mint(const std::unique_ptr<detail::SignerImpl>& impl, const Claims& claims, PayloadFn payload_fn,
+          std::string& out, Status& st) {
   st.clear();
-  const detail::SignerImpl* s = detail::checked(impl_, st);
+  const detail::SignerImpl* s = detail::checked(impl, st);
   if (!s) return false;
   detail::Writer payload(detail::payload_buffer());
-  const bool ok = detail::connection_payload(payload, claims, s->opts, st) &&
-                  detail::assemble(*s, payload.view(), out, st);
+  const bool ok = payload_fn(payload, claims, s->opts, st) && detail::assemble(*s, payload.view(), out, st);
   detail::trim(detail::payload_buffer());
   return ok;
+}
+
+}  // namespace
+
+bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const {
+  return mint(impl_, claims, detail::connection_payload, out, st);
 }
 
 std::string Signer::connection_token(const ConnectionClaims& claims) const {
@@ -616,14 +627,7 @@ std::string Signer::connection_token(const ConnectionClaims& claims) const {
 
 bool Signer::subscription_token(const SubscriptionClaims& claims, std::string& out,
                                 Status& st) const {
-  st.clear();
-  const detail::SignerImpl* s = detail::checked(impl_, st);
-  if (!s) return false;
-  detail::Writer payload(detail::payload_buffer());
-  const bool ok = detail::subscription_payload(payload, claims, s->opts, st) &&
-                  detail::assemble(*s, payload.view(), out, st);
-  detail::trim(detail::payload_buffer());
-  return ok;
+  return mint(impl_, claims, detail::subscription_payload, out, st);
 }
 
 std::string Signer::subscription_token(const SubscriptionClaims& claims) const {
