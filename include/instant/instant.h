@@ -97,7 +97,7 @@ typedef int instant_envelope_encoding_t;
  * thread-safe to modify concurrently. Clients copy it. */
 typedef struct instant_config instant_config;
 
-/* New config with defaults (url http://localhost:8427, site "Site", 1 s
+/* New config with defaults (url http://localhost:8000, site "Site", 1 s
  * connect / 5 s total timeout, TLS verified). Free with instant_config_free. */
 INSTANT_API instant_error_t instant_config_new(instant_config **out);
 /* New config from CENTRIFUGO_URL | CENTRIFUGO_HOST+CENTRIFUGO_PORT,
