@@ -86,6 +86,12 @@ export interface InitOptions {
   credentials?: RequestCredentials;
   /** Ask Centrifugo for positioned, recoverable subscriptions (default true). */
   recover?: boolean;
+  /**
+   * Centrifugo's proxies decide (default false): connect without a connection
+   * token (the connect proxy reads the forwarded session cookie) and subscribe
+   * to non-`$` channels without tokens (the subscribe proxy allows them).
+   */
+  proxy?: boolean;
   /** console.debug of what the client does (names and states, never tokens). */
   debug?: boolean;
   fetch?: typeof fetch;

@@ -281,6 +281,7 @@ export function createInstant() {
       credentials: options.credentials || 'include',
       csrfHeader: options.csrfHeader || 'X-CSRFToken',
       recover: options.recover !== false,
+      proxy: !!options.proxy,
       debug: !!options.debug,
       websocket: options.websocket || null,
       centrifuge: isObject(options.centrifuge) ? options.centrifuge : {},
@@ -313,10 +314,12 @@ export function createInstant() {
     need('connect');
     if (!bundle) await getToken();
     if (!client) {
+      // With Centrifugo's connect proxy the host identifies the browser by its
+      // session cookie (forwarded by Centrifugo): no connection token at all.
       client = new Centrifuge(cfg.endpoint, {
         ...cfg.centrifuge,
-        token: bundle.wsToken,
-        getToken: refreshConnectionToken,
+        token: cfg.proxy ? '' : bundle.wsToken,
+        getToken: cfg.proxy ? null : refreshConnectionToken,
         ...(cfg.websocket ? { websocket: cfg.websocket } : {}),
         debug: false,  // centrifuge-js debug output holds the tokens
       });
@@ -349,8 +352,10 @@ export function createInstant() {
     const opts = { recoverable: cfg.recover, positioned: cfg.recover };
     // Channels of the bundle (and every private `$` one) use subscription
     // tokens, refreshed through the host's subscribe endpoint; other channels
-    // are left to the server (subscribe proxy or allow_subscribe_for_client).
-    if ((entry && entry.token) || name.startsWith('$')) {
+    // (and, with the proxy option, every non-`$` one) are left to the server:
+    // its subscribe proxy or allow_subscribe_for_client.
+    const isPrivate = name.startsWith('$');
+    if (isPrivate || (entry && entry.token && !cfg.proxy)) {
       opts.getToken = () => refreshSubscriptionToken(name);
       if (entry && entry.token) opts.token = entry.token;
     }
