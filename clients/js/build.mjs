@@ -1,10 +1,11 @@
 // Builds dist/ with the pinned esbuild: instant.mjs (ES module, centrifuge-js
-// bundled in), instant.js (script tag: window.$instant) and instant.d.ts.
+// bundled in) and instant.js (script tag: window.$instant). The declarations
+// of both are src/instant.d.ts.
 // Deterministic: the same sources and lockfile give the same bytes, which
 // test/dist.test.mjs checks against the committed dist/.
 //   node build.mjs [OUTDIR]
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,4 +18,3 @@ const common = {
 };
 await build({ ...common, entryPoints: ['src/instant.js'], format: 'esm', outfile: join(out, 'instant.mjs') });
 await build({ ...common, entryPoints: ['src/global.js'], format: 'iife', outfile: join(out, 'instant.js') });
-copyFileSync(join(here, 'src', 'instant.d.ts'), join(out, 'instant.d.ts'));
