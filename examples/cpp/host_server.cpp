@@ -156,7 +156,7 @@ Options parse_options(int argc, char** argv) {
       while (!v.empty() && v.back() == '/') v.pop_back();
       o.cors_origins.push_back(v);
     } else if (a == "--token-lifetime") {
-      o.token_lifetime = parse_number(a, value(), 1, 10LL * 365 * 86400);
+      o.token_lifetime = parse_number(a, value(), 1, instant::limits::max_lifetime_seconds);
     } else if (a == "--django-instant") {
       o.django_instant = true;
     } else if (a == "--tls-cert") {
