@@ -320,7 +320,7 @@ class Users {
     std::string text;
     if (!read_file(path, text)) throw std::runtime_error("cannot read the users file");
     rapidjson::Document d;
-    d.Parse(text.c_str(), text.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
     if (d.HasParseError()) {
       throw std::runtime_error(std::string("users file: ") + rapidjson::GetParseError_En(d.GetParseError()));
     }
@@ -872,8 +872,13 @@ class App {
     svr.Post(path, [this, route](const httplib::Request& req, httplib::Response& res) {
       rapidjson::Document body;
       std::string text = req.body.find_first_not_of(" \t\r\n") == std::string::npos ? "{}" : req.body;
-      body.Parse(text.c_str(), text.size());
-      if (body.HasParseError() || !body.IsObject()) return reply(res, 400, error_json("a JSON object is expected"));
+      // instant's JSON rules first (UTF-8, depth limit), then the DOM.
+      instant::Status st;
+      instant::Json::parse(text, st);
+      if (st.ok()) body.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
+      if (!st.ok() || body.HasParseError() || !body.IsObject()) {
+        return reply(res, 400, error_json("a JSON object is expected"));
+      }
       (this->*route)(req, res, body);
     });
     svr.Get(path, [](const httplib::Request&, httplib::Response& res) {
