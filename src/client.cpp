@@ -1,5 +1,6 @@
 #include <instant/client.hpp>
 
+#include "detail/commands.hpp"
 #include "detail/json.hpp"
 #include "detail/transport.hpp"
 
@@ -12,6 +13,14 @@
 namespace instant {
 
 using detail::JsonWriter;
+using detail::check_broadcast;
+using detail::check_channel;
+using detail::check_options;
+using detail::check_publish;
+using detail::write_broadcast;
+using detail::write_opt;
+using detail::write_payload;
+using detail::write_publish;
 using detail::write_key;
 using detail::write_raw;
 using detail::write_string;
@@ -53,13 +62,6 @@ void Batch::add(std::string method, std::string params_json) {
 
 namespace {
 
-// Writes "key": value only when value is not empty.
-void write_opt(JsonWriter& w, const char* key, std::string_view value) {
-  if (value.empty()) return;
-  write_key(w, key);
-  write_string(w, value);
-}
-
 // Writes "key": {"offset":N,"epoch":".."}.
 void write_position(JsonWriter& w, const char* key, const StreamPosition& pos) {
   write_key(w, key);
@@ -85,15 +87,6 @@ auto or_throw(Fn&& fn) {
   }
 }
 
-// A missing channel is an invalid argument; a present one must pass the one
-// channel-name checker (instant/channel_name.hpp) with the configured rules.
-Status check_channel(std::string_view channel, const NameRules& rules, const char* what = "channel") {
-  if (channel.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
-  Status st;
-  validate_channel_name(channel, rules, st);
-  return st;
-}
-
 Status moved_from() { return Status(errc::invalid_argument, "the client was moved from"); }
 
 Status check_required(std::string_view v, const char* what) {
@@ -104,107 +97,6 @@ Status check_required(std::string_view v, const char* what) {
 Status check_optional_json(std::string_view v, const char* what) {
   if (v.empty()) return {};
   return detail::validate_json(v, what);
-}
-
-Status check_options(const PublishOptions& o);
-
-// Checks data/b64data/options of a publish or broadcast.
-Status check_payload(std::string_view data, std::string_view b64data, const PublishOptions& o) {
-  if (data.empty() && b64data.empty()) {
-    return Status(errc::invalid_argument, "invalid argument: 'data' is empty (Centrifugo refuses empty data)");
-  }
-  if (!data.empty() && !b64data.empty()) {
-    return Status(errc::invalid_argument, "invalid argument: give 'data' or 'b64data', not both");
-  }
-  if (!data.empty()) {
-    Status st = detail::validate_json(data, "data");
-    if (!st.ok()) return st;
-  }
-  if (!b64data.empty()) {
-    for (char c : b64data) {
-      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '+' || c == '/' || c == '=';
-      if (!ok) return Status(errc::invalid_argument, "invalid argument: 'b64data' is not base64");
-    }
-  }
-  return check_options(o);
-}
-
-Status check_options(const PublishOptions& o) {
-  for (const auto& t : o.tags) {
-    Status st = detail::validate_utf8(t.first, "tags");
-    if (st.ok()) st = detail::validate_utf8(t.second, "tags");
-    if (!st.ok()) return st;
-  }
-  Status st = detail::validate_utf8(o.idempotency_key, "idempotency_key");
-  if (st.ok()) st = detail::validate_utf8(o.version_epoch, "version_epoch");
-  return st;
-}
-
-// `key`: the idempotency_key to send (the caller's or a generated one; empty: none).
-void write_payload(JsonWriter& w, std::string_view data, std::string_view b64data,
-                   const PublishOptions& o, std::string_view key) {
-  if (!data.empty()) {
-    write_key(w, "data");
-    write_raw(w, data);
-  }
-  write_opt(w, "b64data", b64data);
-  if (o.skip_history) {
-    write_key(w, "skip_history");
-    w.Bool(true);
-  }
-  if (!o.tags.empty()) {
-    write_key(w, "tags");
-    w.StartObject();
-    for (const auto& t : o.tags) {
-      write_key(w, t.first);
-      write_string(w, t.second);
-    }
-    w.EndObject();
-  }
-  write_opt(w, "idempotency_key", key);
-  if (o.delta) {
-    write_key(w, "delta");
-    w.Bool(true);
-  }
-  if (o.version != 0) {
-    write_key(w, "version");
-    w.Uint64(o.version);
-  }
-  write_opt(w, "version_epoch", o.version_epoch);
-}
-
-Status check_publish(const PublishRequest& r, const NameRules& rules) {
-  Status st = check_channel(r.channel, rules);
-  if (st.ok()) st = check_payload(r.data, r.b64data, r.options);
-  return st;
-}
-
-void write_publish(JsonWriter& w, const PublishRequest& r, std::string_view key) {
-  w.StartObject();
-  write_key(w, "channel");
-  write_string(w, r.channel);
-  write_payload(w, r.data, r.b64data, r.options, key);
-  w.EndObject();
-}
-
-Status check_broadcast(const BroadcastRequest& r, const NameRules& rules) {
-  if (r.channels.empty()) return Status(errc::invalid_argument, "invalid argument: 'channels' is empty");
-  for (const auto& c : r.channels) {
-    Status st = check_channel(c, rules, "channels");
-    if (!st.ok()) return st;
-  }
-  return check_payload(r.data, r.b64data, r.options);
-}
-
-void write_broadcast(JsonWriter& w, const BroadcastRequest& r, std::string_view key) {
-  w.StartObject();
-  write_key(w, "channels");
-  w.StartArray();
-  for (const auto& c : r.channels) write_string(w, c);
-  w.EndArray();
-  write_payload(w, r.data, r.b64data, r.options, key);
-  w.EndObject();
 }
 
 using detail::JsonDoc;
