@@ -2,6 +2,7 @@
 
 #include "detail/commands.hpp"
 #include "detail/json.hpp"
+#include "detail/text.hpp"
 #include "detail/transport.hpp"
 
 #include <instant/config_gen.hpp>
@@ -125,22 +126,8 @@ std::uint32_t get_u32(JsonValue obj, const char* name) {
 }
 
 // {"code":N,"message":".."} -> Status(server_error).
-Status server_error(JsonValue err) {
-  std::int64_t c = 0;
-  const int code = err["code"].to_int64(c) && c >= 0 && c <= 1000000 ? static_cast<int>(c) : 0;
-  std::string msg = get_string(err, "message");
-  return Status(errc::server_error,
-                "Centrifugo error " + std::to_string(code) + (msg.empty() ? "" : ": " + msg), 0, code);
-}
-
-PublishResult read_position(JsonValue v) {
-  PublishResult r;
-  if (v.is_object()) {
-    r.offset = get_uint(v, "offset");
-    r.epoch = get_string(v, "epoch");
-  }
-  return r;
-}
+Status server_error(JsonValue err) { return detail::reply_error(err); }
+PublishResult read_position(JsonValue v) { return detail::reply_position(v); }
 
 BroadcastResult read_broadcast(JsonValue result, Status& st) {
   BroadcastResult out;
@@ -168,14 +155,7 @@ std::string json_or_empty(JsonValue v) {
 }
 
 // A short, printable excerpt of a non-JSON reply for error messages.
-std::string excerpt(std::string_view body) {
-  std::string out;
-  for (char c : body.substr(0, 120)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
+std::string excerpt(std::string_view body) { return detail::printable(body, 120); }
 
 }  // namespace
 
@@ -200,22 +180,10 @@ struct Client::Impl {
   }
 
   explicit Impl(Config c) : cfg(std::move(c)) {
-    detail::TransportOptions o;
-    o.connect_timeout = cfg.connect_timeout;
-    o.timeout = cfg.timeout;
-    o.verify_tls = cfg.verify_tls;
-    o.ca_file = cfg.ca_file;
-    o.proxy = cfg.proxy;
-    o.max_response = cfg.max_reply;
-    o.headers.push_back("Content-Type: application/json");
-    if (!cfg.api_key.empty()) {
-      o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
-                                                      : "Authorization: apikey " + cfg.api_key);
-    }
-    transport = detail::make_curl_transport(std::move(o));
+    transport = detail::make_curl_transport(detail::transport_options(cfg));
     if (cfg.idempotency_keys && cfg.api_mode == ApiMode::v5) {
       Status rs;
-      key_base = "instant-" + random_secret(9, rs) + "-";
+      key_base = detail::idempotency_key_base(rs);
       if (!rs.ok()) key_base.clear();  // no CSPRNG: no generated keys, so no resends
     }
     std::string base = cfg.url;

@@ -1,6 +1,7 @@
 #include "detail/commands.hpp"
 
 #include "detail/jwt.hpp"
+#include "detail/text.hpp"
 
 namespace instant {
 namespace detail {
@@ -146,6 +147,23 @@ void write_envelope(JsonWriter& w, std::string_view channel, const Event& ev, st
   write_opt(w, "event_class", ev.event_class);
   write_opt(w, "bucket", ev.bucket);
   w.EndObject();
+}
+
+Status reply_error(JsonValue err) {
+  std::int64_t c = 0;
+  const int code = err["code"].to_int64(c) && c >= 0 && c <= 1000000 ? static_cast<int>(c) : 0;
+  const JsonValue m = err["message"];
+  const std::string msg = m.is_string() ? printable(m.str(), 200) : std::string();
+  return Status(errc::server_error,
+                "Centrifugo error " + std::to_string(code) + (msg.empty() ? "" : ": " + msg), 0, code);
+}
+
+StreamPosition reply_position(JsonValue v) {
+  StreamPosition p;
+  if (!v.is_object()) return p;
+  v["offset"].to_uint64(p.offset);
+  if (const JsonValue e = v["epoch"]; e.is_string()) p.epoch.assign(e.str());
+  return p;
 }
 
 }  // namespace detail

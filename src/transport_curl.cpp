@@ -13,6 +13,7 @@
 #include "detail/http1.hpp"
 #include "detail/transport.hpp"
 
+#include <instant/config_gen.hpp>
 #include <instant/version.h>
 
 #include <curl/curl.h>
@@ -74,6 +75,27 @@ SlistPtr header_list(const TransportOptions& o) {
     return nullptr;
   }
   return SlistPtr(next);
+}
+
+TransportOptions transport_options(const Config& cfg) {
+  TransportOptions o;
+  o.connect_timeout = cfg.connect_timeout;
+  o.timeout = cfg.timeout;
+  o.verify_tls = cfg.verify_tls;
+  o.ca_file = cfg.ca_file;
+  o.proxy = cfg.proxy;
+  o.max_response = cfg.max_reply;
+  o.headers.push_back("Content-Type: application/json");
+  if (!cfg.api_key.empty()) {
+    o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
+                                                    : "Authorization: apikey " + cfg.api_key);
+  }
+  return o;
+}
+
+std::string idempotency_key_base(Status& st) {
+  std::string hex = random_secret(9, st);
+  return st.ok() ? "instant-" + hex + "-" : std::string();
 }
 
 Status curl_error_status(CURLcode rc, const char* errbuf, const char* what) {

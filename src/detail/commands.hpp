@@ -43,6 +43,12 @@ inline std::string_view event_site(const Event& ev, std::string_view default_sit
   return ev.site ? std::string_view(*ev.site) : default_site;
 }
 
+// Reading replies: {"code":N,"message":".."} as server_error (the message
+// shown printable, at most 200 bytes), and {"offset","epoch"} as a position
+// (empty when absent).
+Status reply_error(JsonValue err);
+StreamPosition reply_position(JsonValue v);
+
 }  // namespace detail
 }  // namespace instant
 

@@ -33,6 +33,14 @@ struct TransportOptions {
   std::size_t max_response = 64u << 20;
 };
 
+// The transport options of a client configuration: timeouts, TLS, proxy,
+// reply cap, and the JSON and API-key headers of its API mode.
+TransportOptions transport_options(const Config& cfg);
+
+// A random base for generated idempotency keys ("instant-<18 hex>-"); the
+// caller appends a sequence number. internal when the CSPRNG fails.
+std::string idempotency_key_base(Status& st);
+
 class Transport {
  public:
   virtual ~Transport() = default;
