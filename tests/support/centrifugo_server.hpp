@@ -34,8 +34,16 @@ class Centrifugo {
   const std::string& config_path() const { return config_path_; }
   const std::string& log_path() const { return log_path_; }
   void stop();
+  // SIGKILL, as in a crash: no graceful shutdown, connections reset.
+  void kill();
+  // Starts the stopped or killed server again with the same configuration on
+  // the same port; throws when it does not come up.
+  void restart();
 
  private:
+  bool spawn();  // starts the binary on port_, waits for /health
+  std::string read_log() const;
+
   ServerConfig cfg_;
   int port_ = 0;
   pid_t pid_ = -1;
