@@ -6,6 +6,7 @@
 // sequence number; history is the oracle for "stored exactly once".
 #include "catch.hpp"
 #include "centrifugo_server.hpp"
+#include "detail/transport.hpp"
 #include "loopback_server.hpp"
 #include "redis_server.hpp"
 
@@ -569,3 +570,41 @@ TEST_CASE("Publisher fault: endpoint down: memory stays bounded under a flood of
   CHECK(early == 0);
 }
 
+TEST_CASE("Publisher transport: a reply that is already there is handed over without waiting",
+          "[publisher][transport]") {
+  // The server reads the request and answers 100 ms later; by the time the
+  // engine runs again the whole reply waits in the socket. The engine must
+  // hand that completion over at once rather than first sleeping for the
+  // wait it was given (the Publisher's idle wait: its reports and flush
+  // would stall that long).
+  instant_test::LoopbackServer server([](int c, int) {
+    char buf[4096];
+    std::string req;
+    while (req.find("\r\n\r\n") == std::string::npos || req.find("{}") == std::string::npos) {
+      const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) return;
+      req.append(buf, static_cast<std::size_t>(n));
+    }
+    std::this_thread::sleep_for(100ms);
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+    send_all(c, reply.data(), reply.size());
+    ::recv(c, buf, sizeof buf, 0);  // until the client closes
+  });
+  instant::Config cfg{server.url(), "k"};
+  instant::Status st;
+  auto t = instant::detail::make_multi_transport(instant::detail::transport_options(cfg), 1, st);
+  REQUIRE(st.ok());
+  REQUIRE(t->start(0, server.url() + "/api/batch", "{}"));
+  std::vector<instant::detail::MultiTransport::Completion> done;
+  t->run_once(0, done);  // connects and sends
+  REQUIRE(done.empty());
+  std::this_thread::sleep_for(500ms);  // the reply arrives meanwhile
+  const auto t0 = Clock::now();
+  t->run_once(20000, done);
+  const auto took = Clock::now() - t0;
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].status.ok());
+  CHECK(done[0].http_status == 200);
+  // Nothing else was running: a wait here is the whole 20 s.
+  CHECK(took < 10s);
+}
