@@ -8,7 +8,8 @@
 #   bench/publisher.sh [SECONDS_PER_ROUND [ROUNDS]]
 #   BENCH_BATCH (1000), BENCH_CONNECTIONS (2), BENCH_SECTIONS (throughput,caller,latency;
 #   "outage" runs the restart alone), BENCH_OUTAGE=0 skips the restart, BENCH_OUTAGE_RATE (4000/s:
-#   below what two lanes of sequential batches reach on the Redis engine here)
+#   below what two lanes of sequential batches reach on the Redis engine here),
+#   BENCH_REDIS_CONNECTIONS="2 8" adds throughput rounds on the Redis engine
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build-bench}"
@@ -59,6 +60,15 @@ config "$oport" ", \"engine\": {\"type\": \"redis\", \"redis\": {\"address\": [\
 start_centrifugo "$work/outage.json" "$oport" "$work/outage.log"
 disown "$CENTRIFUGO_PID"  # its SIGKILL is the point, not news
 echo "$CENTRIFUGO_PID" > "$work/outage.pid"
+if [ -n "${BENCH_REDIS_CONNECTIONS:-}" ]; then
+  # Throughput on the Redis engine too, for each connection count listed
+  # (e.g. "2 8"): a sequential batch waits for one Redis round trip per publication.
+  for c in $BENCH_REDIS_CONNECTIONS; do
+    echo; echo "-- Redis engine, $c connections --"
+    CENTRIFUGO_URL="http://127.0.0.1:$oport" CENTRIFUGO_API_KEY="$key" CENTRIFUGO_PID="$(cat "$work/outage.pid")" \
+      BENCH_SECTIONS=throughput BENCH_CONNECTIONS="$c" "$BIN" "$@"
+  done
+fi
 CENTRIFUGO_PID=""  # from here on the pid file names it (the restart replaces it)
 export BENCH_KILL_CMD="kill -9 \$(cat '$work/outage.pid')"
 export BENCH_RESTART_CMD="'$ROOT/.tools/bin/centrifugo' -c '$work/outage.json' >>'$work/outage.log' 2>&1 & echo \$! > '$work/outage.pid'"
