@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -41,7 +42,8 @@
 #define INSTANT_TEST_TSAN 1
 #endif
 #if defined(INSTANT_TEST_ASAN)
-#include <sanitizer/allocator_interface.h>
+// The ASan runtime's (gcc ships no sanitizer/allocator_interface.h).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 using instant::Delivery;
