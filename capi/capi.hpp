@@ -111,5 +111,8 @@ struct instant_batch_result {
 struct instant_signer {
   instant::Signer signer;
 };
+struct instant_subscribe_options {
+  instant::SubscribeRequest req;  // user and channel unused: the call names them
+};
 
 #endif  // INSTANT_CAPI_HPP
