@@ -1342,6 +1342,14 @@ static void test_channels(void) {
   s = NULL;
   CHECK_RC(instant_random_secret(&s, 0), INSTANT_EINVAL);
   CHECK_OK(instant_genconfig_options_new(&go));
+  CHECK_OK(instant_genconfig_generate(&gc, go)); /* listens on 127.0.0.1 unless told otherwise */
+  CHECK(contains(instant_genconfig_json(gc), "\"address\": \"127.0.0.1\""));
+  instant_genconfig_free(gc);
+  CHECK_OK(instant_genconfig_options_set_address(go, ""));
+  CHECK_OK(instant_genconfig_generate(&gc, go));
+  CHECK(!contains(instant_genconfig_json(gc), "\"address\""));
+  instant_genconfig_free(gc);
+  gc = NULL;
   CHECK_OK(instant_genconfig_options_set_host(go, "http://rt.example.com", 8123));
   CHECK_OK(instant_genconfig_options_set_address(go, "127.0.0.1"));
   CHECK_OK(instant_genconfig_options_set_site_name(go, "Blog"));

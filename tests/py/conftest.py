@@ -179,12 +179,12 @@ def centrifugo_factory():
         s.cleanup()
 
 
-def run_cli(*args, env=None, input=None, timeout=30):
+def run_cli(*args, env=None, input=None, timeout=30, cwd=None):
     """Runs the instant CLI; returns CompletedProcess with text output."""
     if not os.access(CLI, os.X_OK):
         raise RuntimeError(f"instant CLI not built at {CLI}")
     return subprocess.run([CLI, *args], env=env, input=input, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd)
 
 
 def run_node(script, *args, env=None, timeout=60):
