@@ -491,38 +491,36 @@ instant_error_t instant_subscribe_options_new(instant_subscribe_options** out) {
 
 void instant_subscribe_options_free(instant_subscribe_options* opts) { delete opts; }
 
-instant_error_t instant_subscribe_options_set_client(instant_subscribe_options* opts,
-                                                     const char* client_id) {
+namespace {
+
+// One optional string member of the subscribe options; NULL clears it.
+instant_error_t set_member(instant_subscribe_options* opts, std::string instant::SubscribeRequest::*member,
+                           const char* value) {
   return guard([&] {
     if (!opts) return null_arg("opts");
-    opts->req.client = opt(client_id);
+    opts->req.*member = opt(value);
     return record_ok();
   });
+}
+
+}  // namespace
+
+instant_error_t instant_subscribe_options_set_client(instant_subscribe_options* opts,
+                                                     const char* client_id) {
+  return set_member(opts, &instant::SubscribeRequest::client, client_id);
 }
 
 instant_error_t instant_subscribe_options_set_session(instant_subscribe_options* opts,
                                                       const char* session) {
-  return guard([&] {
-    if (!opts) return null_arg("opts");
-    opts->req.session = opt(session);
-    return record_ok();
-  });
+  return set_member(opts, &instant::SubscribeRequest::session, session);
 }
 
 instant_error_t instant_subscribe_options_set_info(instant_subscribe_options* opts, const char* json) {
-  return guard([&] {
-    if (!opts) return null_arg("opts");
-    opts->req.info = opt(json);
-    return record_ok();
-  });
+  return set_member(opts, &instant::SubscribeRequest::info, json);
 }
 
 instant_error_t instant_subscribe_options_set_data(instant_subscribe_options* opts, const char* json) {
-  return guard([&] {
-    if (!opts) return null_arg("opts");
-    opts->req.data = opt(json);
-    return record_ok();
-  });
+  return set_member(opts, &instant::SubscribeRequest::data, json);
 }
 
 instant_error_t instant_subscribe_options_set_recover_since(instant_subscribe_options* opts,

@@ -86,6 +86,11 @@ long long Args::get_int(const std::string& flag, long long dflt, long long lo, l
   return n;
 }
 
+std::vector<Flag> join(std::vector<Flag> a, const std::vector<Flag>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 void fail(const std::string& message) { std::cerr << "instant: " << message << "\n"; }
 
 }  // namespace cli

@@ -340,12 +340,7 @@ const std::vector<Flag> kRegistryRules = {
     {"allow-non-ascii", nullptr, "accept non-ASCII channel names (namespaces with channel_regex)", "off"},
 };
 
-std::vector<Flag> with(std::vector<Flag> a, const std::vector<Flag>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-const Flag kUserFlags[] = {
+const std::vector<Flag> kUserFlags = {
     {"user", "NAME", "the user (the JWT sub)", "none"},
     {"group", "G", "a group of the user; repeatable", "none"},
     {"staff", nullptr, "the user is staff", "off"},
@@ -354,10 +349,7 @@ const Flag kUserFlags[] = {
     {"anonymous-public", nullptr, "give anonymous users the active public channels", "off"},
 };
 
-std::vector<Flag> user_flags(std::vector<Flag> own) {
-  own.insert(own.end(), std::begin(kUserFlags), std::end(kUserFlags));
-  return with(std::move(own), kRegistryRules);
-}
+std::vector<Flag> user_flags(std::vector<Flag> own) { return join(join(std::move(own), kUserFlags), kRegistryRules); }
 
 }  // namespace
 
@@ -389,7 +381,7 @@ const Command genconfig_command = {
     "settings that match it as NAME=value lines (CENTRIFUGO_HOST, CENTRIFUGO_PORT,\n"
     "CENTRIFUGO_HMAC_KEY, CENTRIFUGO_API_KEY, SITE_NAME). Start the server with\n"
     "`centrifugo -c FILE`.",
-    with({
+    join({
         {"output", "FILE", "where to write the config", "config.json"},
         {"force", nullptr, "overwrite FILE if it exists", "off"},
         {"origin", "URL", "an allowed browser origin (\"http://host:*\" patterns work); repeatable; "

@@ -228,39 +228,30 @@ int run_jwks(const Args& a) {
   return 0;
 }
 
-// Flags shared by token and subtoken, and the key flags of all three.
-std::vector<Flag> claim_flags(std::vector<Flag> own) {
-  std::vector<Flag> f = {
-      {"user", "ID", "the user id, the JWT \"sub\" (\"\" = anonymous)", "required"},
-      {"ttl", "SECONDS", "lifetime: exp = now + SECONDS (1..315360000)", "86400"},
-      {"exp", "UNIX_TIME", "absolute expiry instead of --ttl", "now + ttl"},
-      {"no-expiry", nullptr, "leave exp out: the token never expires", "off"},
-      {"nbf", "UNIX_TIME", "not-before (must not be in the future)", "none"},
-      {"jti", "ID", "token id", "none"},
-      {"aud", "A[,B]", "audience; repeatable", "none"},
-      {"iss", "ISSUER", "issuer", "none"},
-      {"info", "JSON", "\"info\" shown to other clients (JSON text)", "none"},
-      {"b64info", "BASE64", "\"b64info\" (standard base64)", "none"},
-      {"expire-at", "UNIX_TIME", "Centrifugo's expire_at; 0 = the connection never expires", "exp"},
-      {"extra", "JSON", "further custom claims (a JSON object)", "none"},
-  };
-  f.insert(f.end(), own.begin(), own.end());
-  return f;
-}
+// Flags of the claims token and subtoken share, and the key flags of all three.
+const std::vector<Flag> kClaimFlags = {
+    {"user", "ID", "the user id, the JWT \"sub\" (\"\" = anonymous)", "required"},
+    {"ttl", "SECONDS", "lifetime: exp = now + SECONDS (1..315360000)", "86400"},
+    {"exp", "UNIX_TIME", "absolute expiry instead of --ttl", "now + ttl"},
+    {"no-expiry", nullptr, "leave exp out: the token never expires", "off"},
+    {"nbf", "UNIX_TIME", "not-before (must not be in the future)", "none"},
+    {"jti", "ID", "token id", "none"},
+    {"aud", "A[,B]", "audience; repeatable", "none"},
+    {"iss", "ISSUER", "issuer", "none"},
+    {"info", "JSON", "\"info\" shown to other clients (JSON text)", "none"},
+    {"b64info", "BASE64", "\"b64info\" (standard base64)", "none"},
+    {"expire-at", "UNIX_TIME", "Centrifugo's expire_at; 0 = the connection never expires", "exp"},
+    {"extra", "JSON", "further custom claims (a JSON object)", "none"},
+};
 
-std::vector<Flag> key_flags(std::vector<Flag> own) {
-  std::vector<Flag> f = std::move(own);
-  const std::vector<Flag> keys = {
-      {"key-file", "PEM", "sign with this private key file (RS*, ES*, EdDSA; or an HMAC key) instead of CENTRIFUGO_HMAC_KEY",
-       "none"},
-      {"alg", "ALG", "HS256/384/512, RS256/384/512, ES256/384/512, EdDSA; required with --key-file", "HS256"},
-      {"kid", "KID", "key id written to the header", "none"},
-      {"allow-weak-key", nullptr, "accept HMAC keys shorter than the hash (32/48/64 bytes) and RSA under 2048 bits",
-       "off"},
-  };
-  f.insert(f.end(), keys.begin(), keys.end());
-  return f;
-}
+const std::vector<Flag> kKeyFlags = {
+    {"key-file", "PEM", "sign with this private key file (RS*, ES*, EdDSA; or an HMAC key) instead of CENTRIFUGO_HMAC_KEY",
+     "none"},
+    {"alg", "ALG", "HS256/384/512, RS256/384/512, ES256/384/512, EdDSA; required with --key-file", "HS256"},
+    {"kid", "KID", "key id written to the header", "none"},
+    {"allow-weak-key", nullptr, "accept HMAC keys shorter than the hash (32/48/64 bytes) and RSA under 2048 bits",
+     "off"},
+};
 
 }  // namespace
 
@@ -276,10 +267,12 @@ const Command token_command = {
     "",
     "mint a connection JWT",
     "Prints a connection token for Centrifugo (claims: docs/tokens.md).",
-    key_flags(claim_flags({
-        {"channels", "A[,B]", "server-side subscriptions (the \"channels\" claim); repeatable", "none"},
-        {"meta", "JSON", "\"meta\", a JSON object kept on the server", "none"},
-    })),
+    join(join(kClaimFlags,
+              {
+                  {"channels", "A[,B]", "server-side subscriptions (the \"channels\" claim); repeatable", "none"},
+                  {"meta", "JSON", "\"meta\", a JSON object kept on the server", "none"},
+              }),
+         kKeyFlags),
     hmac_env(),
     run_token,
 };
@@ -289,12 +282,14 @@ const Command subtoken_command = {
     "",
     "mint a subscription JWT",
     "Prints a subscription token for one channel (claims: docs/tokens.md).",
-    key_flags(claim_flags({
-        {"channel", "CHANNEL", "the channel it grants", "required"},
-        {"data", "JSON", "\"data\" sent to the subscriber (JSON text)", "none"},
-        {"b64data", "BASE64", "\"b64data\" (standard base64)", "none"},
-        {"client", "ID", "bind it to one client id", "none"},
-    })),
+    join(join(kClaimFlags,
+              {
+                  {"channel", "CHANNEL", "the channel it grants", "required"},
+                  {"data", "JSON", "\"data\" sent to the subscriber (JSON text)", "none"},
+                  {"b64data", "BASE64", "\"b64data\" (standard base64)", "none"},
+                  {"client", "ID", "bind it to one client id", "none"},
+              }),
+         kKeyFlags),
     hmac_env(),
     run_subtoken,
 };
@@ -305,14 +300,14 @@ const Command verify_command = {
     "check a JWT and print its claims",
     "Prints the claims JSON of a valid token (- reads it from stdin), or exits 1\n"
     "with the reason it is invalid.",
-    key_flags({
+    join({
         {"kind", "KIND", "connection, subscription or any", "any"},
         {"aud", "A[,B]", "accepted audiences; repeatable", "any audience"},
         {"iss", "ISSUER", "required issuer", "any issuer"},
         {"leeway", "SECONDS", "clock skew allowed for exp, nbf and iat (0..86400)", "0"},
         {"previous-key-file", "PEM", "a previous key that still verifies (rotation)", "none"},
         {"no-require-exp", nullptr, "accept a token without exp", "off"},
-    }),
+    }, kKeyFlags),
     {
         {"CENTRIFUGO_HMAC_KEY", "the current HMAC key", "none: required without --key-file"},
         {"CENTRIFUGO_HMAC_PREVIOUS_KEY", "a previous HMAC key that still verifies (rotation)", "none"},

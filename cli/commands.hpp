@@ -42,6 +42,9 @@ struct Command {
   int (*run)(const Args& args);
 };
 
+// a followed by b (flag tables share parts).
+std::vector<Flag> join(std::vector<Flag> a, const std::vector<Flag>& b);
+
 // The environment of the commands that call Centrifugo's server API
 // (instant::Config::from_env), and the HMAC key of the token commands.
 const std::vector<EnvVar>& server_env();

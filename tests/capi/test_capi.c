@@ -1006,6 +1006,21 @@ static void test_channels_null_arguments(void) {
   instant_registry_free(reg);
 }
 
+/* The connection token of a bundle, verified (NULL, with a failed check, when
+ * it is missing or does not verify). */
+static instant_verified_token *bundle_ws_token(const instant_verifier *vf, const char *bundle) {
+  char tok[4096];
+  const char *p = bundle ? strstr(bundle, "\"ws_token\":\"") : NULL;
+  const char *end = p ? strchr(p + 12, '"') : NULL;
+  instant_verified_token *vt = NULL;
+  CHECK(end != NULL && (size_t)(end - p - 12) < sizeof tok);
+  if (!end || (size_t)(end - p - 12) >= sizeof tok) return NULL;
+  memcpy(tok, p + 12, (size_t)(end - p - 12));
+  tok[end - p - 12] = '\0';
+  CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
+  return vt;
+}
+
 static void test_channels(void) {
   instant_registry *reg = NULL, *reg2 = NULL;
   instant_user *alice = NULL, *anon = NULL, *boss = NULL;
@@ -1171,16 +1186,9 @@ static void test_channels(void) {
   CHECK_OK(instant_bundle_json(&s, sg, reg, alice, "csrf-1", 600, INSTANT_SERVER_SIDE_OFF, 0));
   CHECK(s && strncmp(s, "{\"csrf_token\":\"csrf-1\",\"ws_token\":\"eyJ", 36) == 0);
   CHECK(contains(s, "{\"name\":\"$chat:team\",\"level\":\"groups\",\"token\":\"eyJ"));
-  if (s) {
-    char tok[2048];
-    const char *p = strstr(s, "\"ws_token\":\"") + 12;
-    size_t n = (size_t)(strchr(p, '"') - p);
-    instant_verified_token *vt = NULL;
-    CHECK(n < sizeof tok);
-    memcpy(tok, p, n);
-    tok[n] = '\0';
-    CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
-    CHECK(strcmp(instant_verified_token_sub(vt), "alice") == 0);
+  {
+    instant_verified_token *vt = bundle_ws_token(vf, s);
+    CHECK(vt && strcmp(instant_verified_token_sub(vt), "alice") == 0);
     CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 600);
     instant_verified_token_free(vt);
   }
@@ -1206,15 +1214,8 @@ static void test_channels(void) {
     CHECK_OK(instant_bundle_make(&s, sg, reg, alice, "csrf-2", NULL)); /* defaults: 24 h tokens */
     CHECK(s && strncmp(s, "{\"csrf_token\":\"csrf-2\",\"ws_token\":\"eyJ", 36) == 0);
     CHECK(contains(s, "{\"name\":\"$chat:team\",\"level\":\"groups\",\"token\":\"eyJ"));
-    if (s) {
-      char tok[2048];
-      const char *p = strstr(s, "\"ws_token\":\"") + 12;
-      size_t n = (size_t)(strchr(p, '"') - p);
-      instant_verified_token *vt = NULL;
-      CHECK(n < sizeof tok);
-      memcpy(tok, p, n);
-      tok[n] = '\0';
-      CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
+    {
+      instant_verified_token *vt = bundle_ws_token(vf, s);
       CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 86400);
       instant_verified_token_free(vt);
     }
@@ -1223,15 +1224,8 @@ static void test_channels(void) {
     CHECK_OK(instant_bundle_options_set_server_side(bo, INSTANT_SERVER_SIDE_SUBS));
     CHECK_OK(instant_bundle_make(&s, sg, reg, alice, "csrf-3", bo));
     CHECK(s && !contains(s, "\"level\":\"groups\",\"token\":\"eyJ")); /* server-side: no sub tokens */
-    if (s) {
-      char tok[4096];
-      const char *p = strstr(s, "\"ws_token\":\"") + 12;
-      size_t n = (size_t)(strchr(p, '"') - p);
-      instant_verified_token *vt = NULL;
-      CHECK(n < sizeof tok);
-      memcpy(tok, p, n);
-      tok[n] = '\0';
-      CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
+    {
+      instant_verified_token *vt = bundle_ws_token(vf, s);
       CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 900);
       CHECK(contains(instant_verified_token_claims(vt), "\"subs\":{"));
       CHECK(contains(instant_verified_token_claims(vt), "$chat:team"));
