@@ -147,7 +147,7 @@ extern "C" {
 
 const char* instant_strerror(instant_error_t code) {
   if (code > 0) return "unknown error";
-  return instant::describe(static_cast<instant::errc>(-code));
+  return instant::to_string(static_cast<instant::errc>(-code));
 }
 
 int instant_version(void) { return INSTANT_VERSION_NUMBER; }

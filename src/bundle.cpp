@@ -1,4 +1,5 @@
 #include <instant/bundle.hpp>
+#include <instant/limits.hpp>
 
 #include "detail/json.hpp"
 
@@ -42,8 +43,8 @@ Bundle make_bundle(const Signer& signer, const std::vector<Channel>& channels, c
     st = Status(errc::invalid_argument, "an authenticated user needs an id");
     return {};
   }
-  if (opts.lifetime <= 0) {
-    st = Status(errc::invalid_argument, "bundle token lifetime must be positive");
+  if (opts.lifetime <= 0 || opts.lifetime > limits::max_lifetime_seconds) {
+    st = Status(errc::invalid_argument, "bundle token lifetime must be 1..315360000 seconds");
     return {};
   }
   st = detail::validate_utf8(csrf_token, "csrf_token");
@@ -61,7 +62,8 @@ Bundle make_bundle(const Signer& signer, const std::vector<Channel>& channels, c
     if (opts.server_side == ServerSide::channels) cc.channels.push_back(c.name);
     if (opts.server_side == ServerSide::subs) cc.subs.emplace_back(c.name, SubscribeOptions{});
   }
-  if (!signer.connection_token(cc, b.ws_token, st)) return {};
+  b.ws_token = signer.connection_token(cc, st);
+  if (!st) return {};
 
   b.channels.reserve(allowed.size());
   for (const auto& c : allowed) {
@@ -73,7 +75,8 @@ Bundle make_bundle(const Signer& signer, const std::vector<Channel>& channels, c
       sc.sub = sub;
       sc.channel = c.name;
       sc.ttl = opts.lifetime;
-      if (!signer.subscription_token(sc, bc.token, st)) return {};
+      bc.token = signer.subscription_token(sc, st);
+      if (!st) return {};
     }
     b.channels.push_back(std::move(bc));
   }

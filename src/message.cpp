@@ -22,11 +22,10 @@ Json Json::string(std::string_view s) {
 }
 
 Json Json::parse(std::string_view text, Status& st) {
-  st = detail::validate_json(text, "json");
+  detail::JsonDoc doc;
+  st = detail::parse_json(text, doc, "json");
   if (!st.ok()) return Json();
-  rapidjson::Document doc;
-  detail::parse(doc, text);
-  return Json(Raw{}, detail::to_string(doc));
+  return Json(Raw{}, doc.root().json());
 }
 
 Json Json::parse(std::string_view text) {
@@ -64,23 +63,31 @@ Json Json::object(std::initializer_list<std::pair<std::string_view, Json>> membe
 }
 
 std::string make_envelope(std::string_view channel, const Event& ev, std::string_view default_site,
+                          EnvelopeEncoding enc) {
+  Status st;
+  std::string out = make_envelope(channel, ev, default_site, enc, st);
+  throw_if_error(st);
+  return out;
+}
+
+std::string make_envelope(std::string_view channel, const Event& ev, std::string_view default_site,
                           EnvelopeEncoding enc, Status& st) {
   st.clear();
   if (channel.empty()) {
     st = Status(errc::invalid_argument, "invalid argument: 'channel' is empty");
     return {};
   }
-  if (!ev.message() && !ev.data()) {
+  if (!ev.message && !ev.data) {
     st = Status(errc::invalid_argument, "invalid argument: publish needs a 'message' or 'data'");
     return {};
   }
   if (!(st = detail::validate_utf8(channel, "channel")).ok()) return {};
-  if (ev.message() && !(st = detail::validate_utf8(*ev.message(), "message")).ok()) return {};
-  if (ev.data() && !(st = detail::validate_json(*ev.data(), "data")).ok()) return {};
-  const std::string_view site = ev.site() ? std::string_view(*ev.site()) : default_site;
+  if (ev.message && !(st = detail::validate_utf8(*ev.message, "message")).ok()) return {};
+  if (ev.data && !(st = detail::validate_json(*ev.data, "data")).ok()) return {};
+  const std::string_view site = ev.site ? std::string_view(*ev.site) : default_site;
   if (!(st = detail::validate_utf8(site, "site")).ok()) return {};
-  if (!(st = detail::validate_utf8(ev.event_class(), "event_class")).ok()) return {};
-  if (!(st = detail::validate_utf8(ev.bucket(), "bucket")).ok()) return {};
+  if (!(st = detail::validate_utf8(ev.event_class, "event_class")).ok()) return {};
+  if (!(st = detail::validate_utf8(ev.bucket, "bucket")).ok()) return {};
 
   rapidjson::StringBuffer sb;
   JsonWriter w(sb);
@@ -89,21 +96,21 @@ std::string make_envelope(std::string_view channel, const Event& ev, std::string
   detail::write_string(w, channel);
   detail::write_key(w, "site");
   detail::write_string(w, site);
-  if (ev.message()) {
+  if (ev.message) {
     detail::write_key(w, "message");
-    detail::write_string(w, *ev.message());
+    detail::write_string(w, *ev.message);
   }
-  if (ev.data()) {
+  if (ev.data) {
     detail::write_key(w, "data");
-    detail::write_raw(w, *ev.data());
+    detail::write_raw(w, *ev.data);
   }
-  if (!ev.event_class().empty()) {
+  if (!ev.event_class.empty()) {
     detail::write_key(w, "event_class");
-    detail::write_string(w, ev.event_class());
+    detail::write_string(w, ev.event_class);
   }
-  if (!ev.bucket().empty()) {
+  if (!ev.bucket.empty()) {
     detail::write_key(w, "bucket");
-    detail::write_string(w, ev.bucket());
+    detail::write_string(w, ev.bucket);
   }
   w.EndObject();
   std::string obj(sb.GetString(), sb.GetSize());

@@ -4,21 +4,24 @@
 // pass of JSON writing, base64url and the pre-keyed HMAC.
 #include <instant/token.hpp>
 
+#include "detail/guard.hpp"
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
+#include "detail/text.hpp"
 
-#include <rapidjson/document.h>
+#include <instant/limits.hpp>
 
 #include <charconv>
 #include <ctime>
 #include <climits>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 
 namespace instant {
 
-const char* algorithm_name(Algorithm alg) noexcept {
+const char* to_string(Algorithm alg) noexcept {
   switch (alg) {
     case Algorithm::HS256: return "HS256";
     case Algorithm::HS384: return "HS384";
@@ -34,15 +37,20 @@ const char* algorithm_name(Algorithm alg) noexcept {
   return "?";
 }
 
-std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept {
+Algorithm parse_algorithm(std::string_view name, Status& st) {
   static constexpr Algorithm all[] = {Algorithm::HS256, Algorithm::HS384, Algorithm::HS512,
                                       Algorithm::RS256, Algorithm::RS384, Algorithm::RS512,
                                       Algorithm::ES256, Algorithm::ES384, Algorithm::ES512,
                                       Algorithm::EdDSA};
-  for (Algorithm a : all) {
-    if (name == algorithm_name(a)) return a;
-  }
-  return std::nullopt;
+  return detail::parse_named(name, all, "JWS algorithm",
+                             "HS256/384/512, RS256/384/512, ES256/384/512 or EdDSA; never none", st);
+}
+
+Algorithm parse_algorithm(std::string_view name) {
+  Status st;
+  Algorithm a = parse_algorithm(name, st);
+  throw_if_error(st);
+  return a;
 }
 
 namespace detail {
@@ -153,13 +161,11 @@ bool check_utf8(std::string_view s, const char* what, Status& st) {
   return false;
 }
 
-// The fast validator on the hot path; RapidJSON's validate_json only to word
-// the error.
+// The one JSON verdict (detail/json.hpp): what a Signer embeds, its Verifier
+// and Centrifugo read back.
 bool check_json(std::string_view s, const char* what, Status& st) {
-  if (json_valid(s)) return true;
   st = validate_json(s, what);
-  if (st.ok()) st = Status(errc::invalid_json, std::string("invalid JSON in '") + what + "'");
-  return false;
+  return st.ok();
 }
 
 bool is_object_text(std::string_view s) noexcept {
@@ -259,8 +265,8 @@ bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Sta
     }
     if (exp == 0) {
       const std::int64_t ttl = c.ttl ? c.ttl : opts.lifetime;
-      if (ttl <= 0 || ttl > INT64_MAX - now) {
-        st = Status(errc::invalid_argument, "token lifetime must be a positive number of seconds");
+      if (ttl <= 0 || ttl > limits::max_lifetime_seconds || ttl > INT64_MAX - now) {
+        st = Status(errc::invalid_argument, "token lifetime must be 1..315360000 seconds");
         return false;
       }
       exp = now + ttl;
@@ -338,11 +344,16 @@ constexpr std::initializer_list<const char*> kCommonNames = {
 bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const char*> own,
                bool connection, Status& st) {
   if (extra.empty()) return true;
-  if (!check_object(extra, "extra", st)) return false;
-  rapidjson::Document doc;
-  parse(doc, extra);
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
-    const std::string_view name(m->name.GetString(), m->name.GetStringLength());
+  JsonDoc doc;
+  st = parse_json(extra, doc, "extra");
+  if (!st.ok()) return false;
+  if (!doc.root().is_object()) {
+    st = Status(errc::invalid_json, "'extra' must be a JSON object");
+    return false;
+  }
+  // parse_json refused repeated names already.
+  for (const auto m : doc.root().members()) {
+    const std::string_view name = m.name;
     if (connection && name == "channel") {
       st = Status(errc::token_claim,
                   "a connection token must not carry a 'channel' claim (Centrifugo rejects it)");
@@ -351,19 +362,14 @@ bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const 
     bool clash = false;
     for (const char* n : kCommonNames) clash = clash || name == n;
     for (const char* n : own) clash = clash || name == n;
-    for (auto p = doc.MemberBegin(); p != m; ++p) {
-      clash = clash || (p->name.GetStringLength() == name.size() &&
-                        std::memcmp(p->name.GetString(), name.data(), name.size()) == 0);
-    }
     if (clash) {
-      st = Status(errc::invalid_argument,
-                  "'extra' repeats a claim instant sets itself or a claim named twice");
+      st = Status(errc::invalid_argument, "'extra' repeats a claim instant sets itself");
       return false;
     }
     if (o.back() != '{') o.push_back(',');
     put_string(o, name);
     o.push_back(':');
-    o += to_string(m->value);
+    o += m.value.json();
   }
   return true;
 }
@@ -379,16 +385,12 @@ bool put_sub_options(Writer& o, const SubscribeOptions& so, Status& st) {
   return true;
 }
 
-bool check_channel_name(const std::string& ch, const char* what, Status& st) {
-  if (ch.empty()) {
-    st = Status(errc::invalid_channel, std::string("empty channel name in '") + what + "'");
-    return false;
-  }
-  if (ch.size() > 255) {
-    st = Status(errc::invalid_channel, std::string("channel name over 255 bytes in '") + what + "'");
-    return false;
-  }
-  return check_utf8(ch, what, st);
+// The one channel-name checker (instant/channel_name.hpp), naming the claim.
+bool check_channel(const std::string& ch, const char* what, const SignerOptions& opts, Status& st) {
+  validate_channel_name(ch, opts.channel_rules, st);
+  if (st.ok()) return true;
+  st = Status(st.kind(), std::string("'") + what + "': " + st.message());
+  return false;
 }
 
 bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOptions& opts,
@@ -400,7 +402,7 @@ bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOption
     put_key(o, "channels");
     o.push_back('[');
     for (std::size_t i = 0; i < c.channels.size(); ++i) {
-      if (!check_channel_name(c.channels[i], "channels", st)) return false;
+      if (!check_channel(c.channels[i], "channels", opts, st)) return false;
       if (i) o.push_back(',');
       put_string(o, c.channels[i]);
     }
@@ -411,7 +413,7 @@ bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOption
     o.push_back('{');
     for (std::size_t i = 0; i < c.subs.size(); ++i) {
       const auto& s = c.subs[i];
-      if (!check_channel_name(s.first, "subs", st)) return false;
+      if (!check_channel(s.first, "subs", opts, st)) return false;
       for (std::size_t j = 0; j < i; ++j) {
         if (c.subs[j].first == s.first) {
           st = Status(errc::invalid_argument, "a channel is listed twice in 'subs'");
@@ -444,7 +446,7 @@ bool subscription_payload(Writer& o, const SubscriptionClaims& c, const SignerOp
     return false;
   }
   if (!put_common(o, c, opts, st)) return false;
-  if (!check_channel_name(c.channel, "channel", st)) return false;
+  if (!check_channel(c.channel, "channel", opts, st)) return false;
   put_key(o, "channel");
   put_string(o, c.channel);
   if (!c.client.empty()) {
@@ -509,14 +511,14 @@ const SignerImpl* checked(const std::unique_ptr<SignerImpl>& impl, Status& st) {
 
 std::unique_ptr<SignerImpl> make_impl(std::shared_ptr<const KeyMaterial> key,
                                       const SignerOptions& opts, Status& st) {
-  if (opts.lifetime <= 0) {
-    st = Status(errc::invalid_argument, "signer lifetime must be a positive number of seconds");
+  if (opts.lifetime <= 0 || opts.lifetime > limits::max_lifetime_seconds) {
+    st = Status(errc::invalid_argument, "signer lifetime must be 1..315360000 seconds");
     return nullptr;
   }
   auto impl = std::make_unique<SignerImpl>();
   impl->key = std::move(key);
   impl->opts = opts;
-  std::string header = std::string("{\"alg\":\"") + algorithm_name(key_algorithm(*impl->key)) + "\"";
+  std::string header = std::string("{\"alg\":\"") + to_string(key_algorithm(*impl->key)) + "\"";
   if (!opts.kid.empty()) header += ",\"kid\":" + quote(opts.kid);
   header += ",\"typ\":\"JWT\"}";
   b64url_append(impl->header_dot, header.data(), header.size());
@@ -547,8 +549,8 @@ Signer Signer::hmac(std::string_view key, Algorithm alg, const SignerOptions& op
     if (!k) return Signer();
     auto impl = detail::make_impl(std::move(k), opts, st);
     return impl ? Signer(std::move(impl)) : Signer();
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
+  } catch (...) {
+    st = detail::current_exception_status();
     return Signer();
   }
 }
@@ -567,8 +569,8 @@ Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions
     if (!k) return Signer();
     auto impl = detail::make_impl(std::move(k), opts, st);
     return impl ? Signer(std::move(impl)) : Signer();
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
+  } catch (...) {
+    st = detail::current_exception_status();
     return Signer();
   }
 }
@@ -576,6 +578,22 @@ Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions
 Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts) {
   Status st;
   Signer s = from_pem(pem, alg, opts, st);
+  throw_if_error(st);
+  return s;
+}
+
+Signer Signer::from_env(const SignerOptions& opts, Status& st) noexcept {
+  const char* key = std::getenv("CENTRIFUGO_HMAC_KEY");
+  if (!key || !*key) {
+    st = Status(errc::config, "CENTRIFUGO_HMAC_KEY is not set (Centrifugo's client.token.hmac_secret_key)");
+    return Signer();
+  }
+  return hmac(key, Algorithm::HS256, opts, st);
+}
+
+Signer Signer::from_env(const SignerOptions& opts) {
+  Status st;
+  Signer s = from_env(opts, st);
   throw_if_error(st);
   return s;
 }
@@ -614,77 +632,226 @@ bool mint(const std::unique_ptr<detail::SignerImpl>& impl, const Claims& claims,
 
 }  // namespace
 
-bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const {
-  return mint(impl_, claims, detail::connection_payload, out, st);
+std::string Signer::connection_token(const ConnectionClaims& claims, Status& st) const {
+  std::string out;
+  if (!mint(impl_, claims, detail::connection_payload, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::connection_token(const ConnectionClaims& claims) const {
-  std::string out;
   Status st;
-  if (!connection_token(claims, out, st)) throw Error(st);
+  std::string out = connection_token(claims, st);
+  throw_if_error(st);
   return out;
 }
 
-bool Signer::subscription_token(const SubscriptionClaims& claims, std::string& out,
-                                Status& st) const {
-  return mint(impl_, claims, detail::subscription_payload, out, st);
+std::string Signer::subscription_token(const SubscriptionClaims& claims, Status& st) const {
+  std::string out;
+  if (!mint(impl_, claims, detail::subscription_payload, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::subscription_token(const SubscriptionClaims& claims) const {
-  std::string out;
   Status st;
-  if (!subscription_token(claims, out, st)) throw Error(st);
+  std::string out = subscription_token(claims, st);
+  throw_if_error(st);
   return out;
 }
 
-bool Signer::jwk(std::string& out, Status& st) const {
+std::string Signer::jwk(Status& st) const {
   st.clear();
+  std::string out;
   const detail::SignerImpl* s = detail::checked(impl_, st);
-  return s && detail::jwk_json(*s->key, out, st);
+  if (!s || !detail::jwk_json(*s->key, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::jwk() const {
-  std::string out;
   Status st;
-  if (!jwk(out, st)) throw Error(st);
+  std::string out = jwk(st);
+  throw_if_error(st);
   return out;
 }
 
-bool Signer::public_key_pem(std::string& out, Status& st) const {
+std::string Signer::public_key_pem(Status& st) const {
   st.clear();
+  std::string out;
   const detail::SignerImpl* s = detail::checked(impl_, st);
-  return s && detail::public_pem(*s->key, out, st);
+  if (!s || !detail::public_pem(*s->key, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::public_key_pem() const {
-  std::string out;
   Status st;
-  if (!public_key_pem(out, st)) throw Error(st);
+  std::string out = public_key_pem(st);
+  throw_if_error(st);
   return out;
 }
 
-bool make_jwks(const std::vector<const Signer*>& signers, std::string& out, Status& st) {
+namespace {
+
+using detail::JsonValue;
+
+Status claim_error(std::string_view name, const char* want) {
+  return Status(errc::token_claim, "claim '" + std::string(name) + "' must be " + want);
+}
+
+bool claim_string(JsonValue v, std::string_view name, std::string& out, Status& st) {
+  if (!v.is_string()) return (st = claim_error(name, "a string")), false;
+  if (v.has_nul()) return (st = claim_error(name, "a string without U+0000")), false;
+  out.assign(v.str());
+  return true;
+}
+
+bool claim_strings(JsonValue v, std::string_view name, std::vector<std::string>& out, Status& st) {
+  if (!v.is_array()) return (st = claim_error(name, "an array of strings")), false;
+  for (const auto e : v.elements()) {
+    std::string s;
+    if (!claim_string(e.value, name, s, st)) return false;
+    out.push_back(std::move(s));
+  }
+  return true;
+}
+
+bool claim_int(JsonValue v, std::string_view name, std::int64_t& out, Status& st) {
+  if (!v.to_int64(out)) return (st = claim_error(name, "an integer")), false;
+  return true;
+}
+
+// {"presence": true, ...} or Centrifugo's {"presence": {"value": true}, ...}.
+bool claim_override(JsonValue obj, SubscriptionOverride& o, Status& st) {
+  if (!obj.is_object()) return (st = claim_error("override", "an object")), false;
+  for (const auto m : obj.members()) {
+    JsonValue v = m.value;
+    if (v.is_object() && v["value"]) v = v["value"];
+    if (!v.is_bool()) {
+      st = claim_error("override", "an object of booleans (or {\"value\": bool})");
+      return false;
+    }
+    std::optional<bool>* slot = m.name == "presence"                ? &o.presence
+                                : m.name == "join_leave"            ? &o.join_leave
+                                : m.name == "force_push_join_leave" ? &o.force_push_join_leave
+                                : m.name == "force_positioning"     ? &o.force_positioning
+                                : m.name == "force_recovery"        ? &o.force_recovery
+                                                                    : nullptr;
+    if (!slot) {
+      st = Status(errc::token_claim, "unknown override member (expected presence, join_leave, "
+                                     "force_push_join_leave, force_positioning, force_recovery)");
+      return false;
+    }
+    *slot = v.as_bool();
+  }
+  return true;
+}
+
+bool claim_subs(JsonValue v, std::vector<std::pair<std::string, SubscribeOptions>>& out, Status& st) {
+  if (!v.is_object()) return (st = claim_error("subs", "an object")), false;
+  for (const auto s : v.members()) {
+    SubscribeOptions so;
+    if (!s.value.is_object()) return (st = claim_error("subs", "an object of objects")), false;
+    for (const auto m : s.value.members()) {
+      bool ok = true;
+      if (m.name == "info") so.info = m.value.json();
+      else if (m.name == "data") so.data = m.value.json();
+      else if (m.name == "b64info") ok = claim_string(m.value, "subs.b64info", so.b64info, st);
+      else if (m.name == "b64data") ok = claim_string(m.value, "subs.b64data", so.b64data, st);
+      else if (m.name == "override") ok = claim_override(m.value, so.overrides, st);
+      else {
+        st = Status(errc::token_claim,
+                    "unknown subs member (expected info, b64info, data, b64data, override)");
+        ok = false;
+      }
+      if (!ok) return false;
+    }
+    out.emplace_back(std::string(s.name), std::move(so));
+  }
+  return true;
+}
+
+}  // namespace
+
+AnyClaims parse_claims_json(std::string_view json, Status& st) {
+  st.clear();
+  detail::JsonDoc doc;
+  st = detail::parse_json(json, doc, "claims");
+  if (!st) return {};
+  if (!doc.root().is_object()) {
+    st = Status(errc::invalid_json, "claims must be a JSON object");
+    return {};
+  }
+  ConnectionClaims c;
+  SubscriptionClaims s;
+  CommonClaims& k = c;
+  std::string extra;
+  for (const auto m : doc.root().members()) {
+    const std::string_view n = m.name;
+    const JsonValue v = m.value;
+    bool ok = true;
+    if (n == "sub") ok = claim_string(v, n, k.sub, st);
+    else if (n == "exp") ok = claim_int(v, n, k.exp, st);
+    else if (n == "iat") ok = claim_int(v, n, k.iat, st);
+    else if (n == "nbf") ok = claim_int(v, n, k.nbf, st);
+    else if (n == "jti") ok = claim_string(v, n, k.jti, st);
+    else if (n == "iss") ok = claim_string(v, n, k.iss, st);
+    else if (n == "b64info") ok = claim_string(v, n, k.b64info, st);
+    else if (n == "info") k.info = v.json();
+    else if (n == "expire_at") {
+      std::int64_t e = 0;
+      ok = claim_int(v, n, e, st);
+      k.expire_at = e;
+    } else if (n == "aud") {
+      if (v.is_string()) ok = claim_string(v, n, k.aud.emplace_back(), st);
+      else ok = claim_strings(v, n, k.aud, st);
+      if (!ok) st = claim_error("aud", "a string or an array of strings");
+    } else if (n == "meta") c.meta = v.json();
+    else if (n == "channels") ok = claim_strings(v, n, c.channels, st);
+    else if (n == "subs") ok = claim_subs(v, c.subs, st);
+    else if (n == "channel") ok = claim_string(v, n, s.channel, st);
+    else if (n == "client") ok = claim_string(v, n, s.client, st);
+    else if (n == "data") s.data = v.json();
+    else if (n == "b64data") ok = claim_string(v, n, s.b64data, st);
+    else if (n == "override") ok = claim_override(v, s.overrides, st);
+    else {
+      extra += extra.empty() ? "{" : ",";
+      extra += detail::quote(n);
+      extra += ':';
+      v.append_json(extra);
+    }
+    if (!ok) return {};
+  }
+  if (!extra.empty()) k.extra = extra + "}";
+  static_cast<CommonClaims&>(s) = k;
+  return AnyClaims{std::move(c), std::move(s)};
+}
+
+AnyClaims parse_claims_json(std::string_view json) {
+  Status st;
+  AnyClaims c = parse_claims_json(json, st);
+  throw_if_error(st);
+  return c;
+}
+
+std::string make_jwks(const std::vector<const Signer*>& signers, Status& st) {
   st.clear();
   std::string keys = "{\"keys\":[";
-  std::string one;
   for (std::size_t i = 0; i < signers.size(); ++i) {
     if (!signers[i]) {
       st = Status(errc::invalid_argument, "null signer in JWKS list");
-      return false;
+      return {};
     }
-    if (!signers[i]->jwk(one, st)) return false;
+    const std::string one = signers[i]->jwk(st);
+    if (!st.ok()) return {};
     if (i) keys.push_back(',');
     keys += one;
   }
   keys += "]}";
-  out = std::move(keys);
-  return true;
+  return keys;
 }
 
 std::string make_jwks(const std::vector<const Signer*>& signers) {
-  std::string out;
   Status st;
-  if (!make_jwks(signers, out, st)) throw Error(st);
+  std::string out = make_jwks(signers, st);
+  throw_if_error(st);
   return out;
 }
 

@@ -55,7 +55,7 @@ inline std::error_code make_error_code(errc e) noexcept {
 }
 
 // A short static description of a kind ("timeout", ...). Never null.
-INSTANT_API const char* describe(errc e) noexcept;
+INSTANT_API const char* to_string(errc e) noexcept;
 
 // The outcome of a non-throwing call: the kind plus, where they exist, the
 // HTTP status and Centrifugo's error code. The message never holds secrets.
