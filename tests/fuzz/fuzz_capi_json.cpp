@@ -10,6 +10,7 @@
 // the verifier accepts (F6, F10); JSON a token or bundle carries keeps its
 // numbers as written; errors never quote the keys.
 #include "fuzz_support.hpp"
+#include "json_oracle.hpp"
 
 #include <instant/instant.h>
 
@@ -68,7 +69,7 @@ bool refusal(instant_error_t rc) { return rc == INSTANT_EJSON || rc == INSTANT_E
 
 bool is_object(std::string_view json) {
   rapidjson::Document d;
-  return fuzz::parse_output(d, json) && d.IsObject();
+  return rj_parse(d, std::string(json)) && d.IsObject();
 }
 
 // Verifies a minted token; only its times may make it fail.
@@ -124,9 +125,9 @@ struct Setter {
 // Each member of `object` appears in `claims` as written.
 void check_members(std::string_view object, const std::string& claims, const char* what) {
   rapidjson::Document d;
-  if (!fuzz::parse_output(d, object) || !d.IsObject()) fuzz::fail(kTarget, "not an object");
+  if (!rj_parse(d, std::string(object)) || !d.IsObject()) fuzz::fail(kTarget, "not an object");
   for (const auto& m : d.GetObject()) {
-    const std::string key = fuzz::text_of(&m.name);
+    const std::string key = std::string(m.name.GetString(), m.name.GetStringLength());
     fuzz::check(fuzz::canonical_member(claims, key) == fuzz::canonical_member(object, key), kTarget,
                 std::string(what) + ": claim '" + key + "' not as written: " + claims);
   }
@@ -263,11 +264,11 @@ void registry_load(std::string_view text, bool from_file) {
                                                    INSTANT_SERVER_SIDE_OFF, 0);
     fuzz::check(rb == INSTANT_OK, kTarget, "bundle failed: " + code_text(rb));
     rapidjson::Document d;
-    fuzz::check(fuzz::parse_output(d, bundle) && d.IsObject(), kTarget, "bundle is not JSON");
-    check_verifies(fuzz::text_of(fuzz::member(d, "ws_token")).c_str(), INSTANT_TOKEN_CONNECTION);
-    if (const auto* chans = fuzz::member(d, "channels"); chans && chans->IsArray()) {
+    fuzz::check(rj_parse(d, bundle) && d.IsObject(), kTarget, "bundle is not JSON");
+    check_verifies(rj_string(d, "ws_token").c_str(), INSTANT_TOKEN_CONNECTION);
+    if (const auto* chans = rj_member(d, "channels"); chans && chans->IsArray()) {
       for (const auto& ch : chans->GetArray()) {
-        check_verifies(fuzz::text_of(fuzz::member(ch, "token")).c_str(), INSTANT_TOKEN_SUBSCRIPTION);
+        check_verifies(rj_string(ch, "token").c_str(), INSTANT_TOKEN_SUBSCRIPTION);
       }
     }
     instant_free(bundle);

@@ -3,7 +3,7 @@
 // rapidjson::Reader over a MemoryStream (kParseValidateEncodingFlag |
 // kParseIterativeFlag). instant refuses on purpose what RapidJSON lets
 // through, and the reference applies exactly those documented differences:
-//   - nesting deeper than kDepthLimit,
+//   - nesting deeper than kDepthLimit (limits::json_depth),
 //   - a member name repeated in one object (names compared after unescaping),
 //   - U+0000 in a member name,
 //   - bytes after the root value (RapidJSON's MemoryStream reads a NUL as the
@@ -21,8 +21,8 @@
 namespace {
 
 constexpr const char* kTarget = "fuzz_json_validate";
-// instant's nesting limit (docs/limits.md): 256 containers deep is accepted.
-constexpr int kDepthLimit = 256;
+// instant's nesting limit (docs/limits.md): this many containers deep is accepted.
+constexpr int kDepthLimit = static_cast<int>(instant::detail::kMaxJsonDepth);
 
 // Observes the reference parse: depth, repeated names, NUL in names.
 struct Observer : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Observer> {

@@ -10,6 +10,7 @@
 // and the registered channel; connect names the resolved user and, with
 // server-side subscriptions, lists Registry::for_user's channels.
 #include "fuzz_support.hpp"
+#include "json_oracle.hpp"
 
 #include <instant/proxy.hpp>
 
@@ -84,27 +85,27 @@ void check_parse(std::string_view body, std::size_t max) {
       fuzz::check(st.kind() == instant::errc::invalid_json ||
                       st.kind() == instant::errc::invalid_utf8 ||
                       st.kind() == instant::errc::too_large,
-                  kTarget, "refused body reported as " + std::string(instant::describe(st.kind())));
+                  kTarget, "refused body reported as " + std::string(instant::to_string(st.kind())));
     }
   }
 }
 
 // The reply's shape; returns the result object (null when an error).
 const rapidjson::Value* check_reply(const std::string& reply, rapidjson::Document& d) {
-  fuzz::check(fuzz::valid_json(reply) && fuzz::parse_output(d, reply), kTarget,
+  fuzz::check(fuzz::valid_json(reply) && rj_parse(d, reply), kTarget,
               "reply is not valid JSON: " + reply);
   fuzz::check(d.IsObject() && d.MemberCount() == 1, kTarget,
               "reply is not an object with one member: " + reply);
   const auto& m = *d.MemberBegin();
   const std::string key(m.name.GetString(), m.name.GetStringLength());
   if (key == "error") {
-    const auto* code = fuzz::member(m.value, "code");
+    const auto* code = rj_member(m.value, "code");
     fuzz::check(code && code->IsInt() && code->GetInt() >= 400 && code->GetInt() <= 1999, kTarget,
                 "error code outside 400-1999: " + reply);
     return nullptr;
   }
   fuzz::check(key == "result" && m.value.IsObject(), kTarget, "reply is neither result nor error: " + reply);
-  if (const auto* e = fuzz::member(m.value, "expire_at")) {
+  if (const auto* e = rj_member(m.value, "expire_at")) {
     fuzz::check(e->IsInt64() && e->GetInt64() > kNow, kTarget, "expire_at not after now: " + reply);
   }
   return &m.value;
@@ -112,7 +113,9 @@ const rapidjson::Value* check_reply(const std::string& reply, rapidjson::Documen
 
 // What subscribe / sub_refresh must decide for a well-formed request.
 bool expected_allow(const instant::ProxyRequest& req, const instant::AuthorizeOptions& auth) {
-  if (!instant::validate_channel_name(req.channel).ok()) return false;
+  instant::Status name_st;
+  instant::validate_channel_name(req.channel, registry().options().rules, name_st);
+  if (!name_st.ok()) return false;
   std::optional<instant::User> user;
   try {
     user = lookup(req.user);
@@ -155,11 +158,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const rapidjson::Value* result = check_reply(reply, d);
 
   // Every grant that should expire says when (never "no expiry" by overflow).
-  if (result && !fuzz::member(*result, "expired")) {
+  if (result && !rj_member(*result, "expired")) {
     const bool must_expire = handler == 1 || handler == 3 ||
                              (handler == 0 && opts.connection_lifetime > 0) ||
                              (handler == 2 && opts.subscription_lifetime > 0);
-    fuzz::check(!must_expire || fuzz::member(*result, "expire_at"), kTarget,
+    fuzz::check(!must_expire || rj_member(*result, "expire_at"), kTarget,
                 "a grant without the expire_at its lifetime asks for: " + reply);
   }
 
@@ -170,7 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (handler == 2 || handler == 3) {
-    const bool expired = result && fuzz::member(*result, "expired");
+    const bool expired = result && rj_member(*result, "expired");
     const bool allowed = result && !expired;
     const bool want = expected_allow(req, opts.authorize);
     fuzz::check(!allowed || want, kTarget, "allowed what is_authorized denies: " + reply);
@@ -181,14 +184,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (handler == 0 && result) {
     std::optional<instant::User> user = lookup(req.user);
     fuzz::check(user.has_value(), kTarget, "connect allowed an unknown user");
-    fuzz::check(fuzz::text_of(fuzz::member(*result, "user")) == (user->authenticated ? user->id : ""),
+    fuzz::check(rj_string(*result, "user") == (user->authenticated ? user->id : ""),
                 kTarget, "connect result names another user: " + reply);
     if (opts.server_side_subscriptions) {
       std::vector<std::string> want, got;
       for (const auto& c : registry().for_user(*user, opts.authorize)) want.push_back(c.name);
-      const auto* chans = fuzz::member(*result, "channels");
+      const auto* chans = rj_member(*result, "channels");
       fuzz::check(chans && chans->IsArray(), kTarget, "connect result without channels: " + reply);
-      for (const auto& c : chans->GetArray()) got.push_back(fuzz::text_of(&c));
+      for (const auto& c : chans->GetArray()) got.push_back(c.IsString() ? std::string(c.GetString(), c.GetStringLength()) : std::string());
       fuzz::check(got == want, kTarget,
                   "connect channels differ from Registry::for_user: " + reply);
     }

@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (!st.ok()) {
     fuzz::check(refused_kind(st.kind()) && !st.message().empty(), kTarget,
-                std::string("refused as ") + instant::describe(st.kind()));
+                std::string("refused as ") + instant::to_string(st.kind()));
     fuzz::check(reg.to_json() == before, kTarget, "a refused load changed the registry");
   } else {
     fuzz::check(valid, kTarget, "loaded a text that validate_json refuses");

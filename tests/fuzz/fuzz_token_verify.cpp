@@ -80,11 +80,11 @@ bool valid_json(std::string_view s) { return instant::detail::validate_json(s, "
 // One verification with every invariant that holds for any token.
 bool verify_checked(const instant::Verifier& v, std::string_view token, instant::TokenKind kind,
                     std::int64_t leeway, instant::VerifiedToken& out, instant::Status& st) {
-  const bool ok = v.verify(token, kind, out, st);
-  instant::VerifiedToken again;
+  out = v.verify(token, kind, st);
+  const bool ok = st.ok();
   instant::Status st2;
-  fuzz::check(v.verify(token, kind, again, st2) == ok && st2.kind() == st.kind(), kTarget,
-              "the same token gave two verdicts");
+  (void)v.verify(token, kind, st2);
+  fuzz::check(st2.kind() == st.kind(), kTarget, "the same token gave two verdicts");
   if (!ok) {
     fuzz::check(!st.message().empty(), kTarget, "a refusal without a message");
     return false;

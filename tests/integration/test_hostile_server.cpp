@@ -9,9 +9,8 @@
 #include "catch.hpp"
 #include "hostile_server.hpp"
 
+#include <instant/config.hpp>
 #include <instant/error.hpp>
-
-#include "detail/transport.hpp"
 
 #include <rapidjson/document.h>
 
@@ -32,8 +31,8 @@ using Mode = HostileServer::Mode;
 
 namespace {
 
-// The transport's reply cap (bytes); bodies above it are too_large.
-const long kReplyCapKib = static_cast<long>(instant::detail::TransportOptions{}.max_response / 1024);
+// The reply cap (Config::max_reply, its default); bodies above it are too_large.
+const long kReplyCapKib = static_cast<long>(instant::Config{}.max_reply / 1024);
 // What a call that keeps at most a few KiB may cost beyond the same call
 // against a well-behaved server (see baseline_kib).
 constexpr long kSmallExtraKib = 4 * 1024;
@@ -137,7 +136,7 @@ void check_memory(const Run& run, long extra_kib) {
 }
 
 void check_result(const Result& r, errc kind, long timeout_ms) {
-  INFO(r.op << " ended with " << instant::describe(r.kind) << " after " << r.ms << " ms");
+  INFO(r.op << " ended with " << instant::to_string(r.kind) << " after " << r.ms << " ms");
   CHECK(r.kind == kind);
   CHECK(r.ms <= timeout_ms + kHangSlackMs);
 }
@@ -169,35 +168,30 @@ long baseline_kib() {
   return kib;
 }
 
+// One call against `s`: it ends in `kind` within its timeout and costs at
+// most `extra_kib` more than the baseline.
+Run expect_one(const HostileServer& s, const char* op, long timeout_ms, errc kind, long extra_kib) {
+  Run run = run_client(s.url(), timeout_ms, {op});
+  check_result(run.results[0], kind, timeout_ms);
+  check_memory(run, extra_kib);
+  return run;
+}
+
 }  // namespace
 
 TEST_CASE("an endless chunked body ends in too_large within twice the reply cap", "[hostile]") {
-  HostileServer s(Mode::chunked_endless);
-  const Run run = run_client(s.url(), 10000, {"publish"});
-  check_result(run.results[0], errc::too_large, 10000);
-  check_memory(run, kCapExtraKib);
+  expect_one(HostileServer(Mode::chunked_endless), "publish", 10000, errc::too_large, kCapExtraKib);
 }
 
 TEST_CASE("a huge Content-Length is too_large at once; one under the cap, trickled, times out", "[hostile]") {
-  {
-    HostileServer s(Mode::big_length);  // 2,000,000,000 bytes announced
-    const Run run = run_client(s.url(), 3000, {"publish"});
-    check_result(run.results[0], errc::too_large, 3000);
-    check_memory(run, kSmallExtraKib);
-  }
-  {
-    HostileServer s(Mode::big_length, {}, static_cast<std::size_t>(kReplyCapKib) * 1024 - 1);
-    const Run run = run_client(s.url(), 1500, {"publish"});
-    check_result(run.results[0], errc::timeout, 1500);
-    check_memory(run, kSmallExtraKib);
-  }
+  // 2,000,000,000 bytes announced, then 1 byte every 50 ms.
+  expect_one(HostileServer(Mode::big_length), "publish", 3000, errc::too_large, kSmallExtraKib);
+  expect_one(HostileServer(Mode::big_length, {}, static_cast<std::size_t>(kReplyCapKib) * 1024 - 1),
+             "publish", 1500, errc::timeout, kSmallExtraKib);
 }
 
 TEST_CASE("endless headers end in too_large with bounded memory", "[hostile]") {
-  HostileServer s(Mode::endless_headers);
-  const Run run = run_client(s.url(), 5000, {"publish"});
-  check_result(run.results[0], errc::too_large, 5000);
-  check_memory(run, kSmallExtraKib);
+  expect_one(HostileServer(Mode::endless_headers), "publish", 5000, errc::too_large, kSmallExtraKib);
 }
 
 TEST_CASE("read-then-close on a fresh connection is a transport error, the request sent once", "[hostile]") {
@@ -259,28 +253,17 @@ TEST_CASE("HTTP 200 with invalid JSON is malformed_reply", "[hostile]") {
 TEST_CASE("the F1 number in a reply: no crash, a non-integer offset is malformed, the rest kept as written",
           "[hostile]") {
   const std::string num = "1.00000000000000000001e-330";
-  {
-    HostileServer s(Mode::reply, R"({"result":{"offset":)" + num + R"(,"epoch":"e"}})");
-    const Run run = run_client(s.url(), 3000, {"publish"});
-    check_result(run.results[0], errc::malformed_reply, 3000);
-  }
-  {
-    HostileServer s(Mode::reply, R"({"result":{"offset":7,"epoch":"e","x":)" + num + "}}");
-    const Run run = run_client(s.url(), 3000, {"publish"});
-    check_result(run.results[0], errc::ok, 3000);
-    CHECK(run.results[0].detail == "7");
-  }
-  {
-    HostileServer s(Mode::reply, R"({"result":{"nodes":[{"uid":"u","name":"n","load":)" + num + "}]}}");
-    const Run run = run_client(s.url(), 3000, {"info"});
-    check_result(run.results[0], errc::ok, 3000);
-    CHECK(run.results[0].detail.find(num) != std::string::npos);
-  }
+  expect_one(HostileServer(Mode::reply, R"({"result":{"offset":)" + num + R"(,"epoch":"e"}})"), "publish",
+             3000, errc::malformed_reply, kSmallExtraKib);
+  const Run publish = expect_one(HostileServer(Mode::reply, R"({"result":{"offset":7,"epoch":"e","x":)" + num + "}}"),
+                                 "publish", 3000, errc::ok, kSmallExtraKib);
+  CHECK(publish.results[0].detail == "7");
+  const Run info = expect_one(
+      HostileServer(Mode::reply, R"({"result":{"nodes":[{"uid":"u","name":"n","load":)" + num + "}]}}"), "info",
+      3000, errc::ok, kSmallExtraKib);
+  CHECK(info.results[0].detail.find(num) != std::string::npos);
 }
 
 TEST_CASE("slowloris (a reply one byte per 200 ms) ends in timeout on time", "[hostile]") {
-  HostileServer s(Mode::slowloris);
-  const Run run = run_client(s.url(), 1000, {"publish"});
-  check_result(run.results[0], errc::timeout, 1000);
-  check_memory(run, kSmallExtraKib);
+  expect_one(HostileServer(Mode::slowloris), "publish", 1000, errc::timeout, kSmallExtraKib);
 }

@@ -50,12 +50,9 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     if (op.compare(0, 7, "publish") == 0) {
       instant::Event ev;
-      if (op.size() > 8) {
-        instant::PublishOptions o;
-        o.idempotency_key = op.substr(8);
-        ev.options(o);
-      }
-      detail = std::to_string(client.publish("news", "hello", ev, st).offset);
+      ev.message = "hello";
+      if (op.size() > 8) ev.options.idempotency_key = op.substr(8);
+      detail = std::to_string(client.publish("news", ev, st).offset);
     } else if (op == "subscribe") {
       instant::SubscribeRequest r;
       r.user = "alice";

@@ -1,15 +1,11 @@
 #include "hostile_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
-#include <stdexcept>
+#include <thread>
 
 namespace instant_test {
 namespace {
@@ -33,32 +29,8 @@ std::size_t content_length(const std::string& head) {
 }  // namespace
 
 HostileServer::HostileServer(Mode mode, std::string body, std::size_t length)
-    : mode_(mode), body_(std::move(body)), length_(length) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0 ||
-      ::listen(listen_fd_, 16) != 0) {
-    ::close(listen_fd_);
-    throw std::runtime_error("cannot listen on 127.0.0.1");
-  }
-  port_ = ntohs(a.sin_port);
-  acceptor_ = std::thread([this] { accept_loop(); });
-}
-
-HostileServer::~HostileServer() {
-  stop_ = true;
-  acceptor_.join();
-  for (auto& t : threads_) t.join();
-  for (int fd : fds_) ::close(fd);
-  ::close(listen_fd_);
-}
-
-std::string HostileServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    : mode_(mode), body_(std::move(body)), length_(length),
+      server_([this](int fd, int index) { serve(fd, index + 1); }) {}
 
 std::vector<HostileServer::Request> HostileServer::requests() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -66,29 +38,16 @@ std::vector<HostileServer::Request> HostileServer::requests() const {
 }
 
 bool HostileServer::pause(int ms) {
-  for (int waited = 0; waited < ms && !stop_; waited += kTickMs) {
+  for (int waited = 0; waited < ms && !server_.stopping(); waited += kTickMs) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kTickMs));
   }
-  return !stop_;
-}
-
-void HostileServer::accept_loop() {
-  while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, kTickMs) <= 0) continue;
-    const int fd = ::accept(listen_fd_, nullptr, nullptr);
-    if (fd < 0) continue;
-    const int index = ++accepted_;
-    std::lock_guard<std::mutex> lock(mu_);
-    fds_.push_back(fd);
-    threads_.emplace_back([this, fd, index] { serve(fd, index); });
-  }
+  return !server_.stopping();
 }
 
 bool HostileServer::send_all(int fd, const std::string& data) {
   std::size_t off = 0;
   while (off < data.size()) {
-    if (stop_) return false;
+    if (server_.stopping()) return false;
     pollfd p{fd, POLLOUT, 0};
     if (::poll(&p, 1, kTickMs) <= 0) continue;
     const ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
@@ -96,6 +55,13 @@ bool HostileServer::send_all(int fd, const std::string& data) {
     off += static_cast<std::size_t>(n);
   }
   return true;
+}
+
+// Sends head, then `repeat` every `pause_ms` until the client goes away.
+void HostileServer::endless(int fd, const std::string& head, const std::string& repeat, int pause_ms) {
+  if (!send_all(fd, head)) return;
+  while (send_all(fd, repeat) && pause(pause_ms)) {
+  }
 }
 
 // Reads one complete request (head and Content-Length body) and logs it;
@@ -109,7 +75,7 @@ bool HostileServer::read_request(int fd, int index) {
       if (head_end != std::string::npos) need = head_end + 4 + content_length(buf.substr(0, head_end));
     }
     if (head_end != std::string::npos && buf.size() >= need) break;
-    if (stop_) return false;
+    if (server_.stopping()) return false;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, kTickMs) <= 0) continue;
     char chunk[65536];
@@ -129,33 +95,18 @@ bool HostileServer::read_request(int fd, int index) {
 void HostileServer::serve(int fd, int index) {
   for (int served = 1; read_request(fd, index); ++served) {
     switch (mode_) {
-      case Mode::chunked_endless: {
-        const std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
-        if (!send_all(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")) return;
-        while (send_all(fd, chunk)) {
-        }
-        return;
-      }
+      case Mode::chunked_endless:
+        return endless(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                       "4000\r\n" + std::string(0x4000, 'x') + "\r\n", 0);
       case Mode::big_length:
-        if (!send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length_) + "\r\n\r\n")) return;
-        while (send_all(fd, "x") && pause(50)) {
-        }
-        return;
-      case Mode::endless_headers: {
-        const std::string line = "X-A: " + std::string(1000, 'a') + "\r\n";
-        if (!send_all(fd, "HTTP/1.1 200 OK\r\n")) return;
-        while (send_all(fd, line)) {
-        }
-        return;
-      }
+        return endless(fd, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length_) + "\r\n\r\n",
+                       "x", 50);
+      case Mode::endless_headers:
+        return endless(fd, "HTTP/1.1 200 OK\r\n", "X-A: " + std::string(1000, 'a') + "\r\n", 0);
       case Mode::close_after_read:
-        ::shutdown(fd, SHUT_RDWR);
-        return;
+        return;  // LoopbackServer closes the connection when serve returns
       case Mode::ok_then_close:
-        if (index != 1 || served != 1) {
-          ::shutdown(fd, SHUT_RDWR);
-          return;
-        }
+        if (index != 1 || served != 1) return;
         if (!send_all(fd, response(body_))) return;
         break;
       case Mode::reply:

@@ -1,14 +1,15 @@
-// Test harness: a hostile HTTP/1.1 server on 127.0.0.1 (an ephemeral port)
-// playing one misbehaviour towards every connection, and logging every
-// complete request it reads. Each connection has its own thread; the
-// destructor stops and joins them all (no write outlives the test).
+// Test harness: a hostile HTTP/1.1 server on 127.0.0.1 (a LoopbackServer)
+// playing one misbehaviour towards every connection, one connection at a
+// time, and logging every complete request it reads. Its endless modes stop
+// when the client goes away or the server is destroyed (no write outlives
+// the test).
 #pragma once
 
-#include <atomic>
+#include "loopback_server.hpp"
+
 #include <cstddef>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace instant_test {
@@ -35,33 +36,26 @@ class HostileServer {
 
   explicit HostileServer(Mode mode, std::string body = R"({"result":{"offset":1,"epoch":"e"}})",
                          std::size_t length = 2000000000);
-  ~HostileServer();
+  ~HostileServer() = default;
   HostileServer(const HostileServer&) = delete;
   HostileServer& operator=(const HostileServer&) = delete;
 
-  std::string url() const;  // http://127.0.0.1:PORT
+  std::string url() const { return server_.url(); }  // http://127.0.0.1:PORT
   std::vector<Request> requests() const;
-  int connections() const { return accepted_.load(); }
 
  private:
-  void accept_loop();
   void serve(int fd, int index);
   bool read_request(int fd, int index);
   bool send_all(int fd, const std::string& data);
+  void endless(int fd, const std::string& head, const std::string& repeat, int pause_ms);
   bool pause(int ms);  // false once stopping
 
   Mode mode_;
   std::string body_;
   std::size_t length_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> accepted_{0};
   mutable std::mutex mu_;
   std::vector<Request> requests_;
-  std::vector<int> fds_;
-  std::vector<std::thread> threads_;
-  std::thread acceptor_;
+  LoopbackServer server_;  // last: stopped first, while the members above live
 };
 
 }  // namespace instant_test
