@@ -12,6 +12,7 @@
 #include "fuzz_support.hpp"
 #include "json_oracle.hpp"
 
+#include <instant/limits.hpp>
 #include <instant/proxy.hpp>
 
 #include <limits>
@@ -177,8 +178,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool allowed = result && !expired;
     const bool want = expected_allow(req, opts.authorize);
     fuzz::check(!allowed || want, kTarget, "allowed what is_authorized denies: " + reply);
-    // An absurd lifetime may turn an allow into an error reply, never the reverse.
-    const bool sane = opts.subscription_lifetime >= 0 && opts.subscription_lifetime <= 3600;
+    // A lifetime out of range (either one) turns an allow into an error
+    // reply (docs/limits.md), never the reverse.
+    auto in_range = [](std::int64_t l) { return l >= 0 && l <= instant::limits::max_lifetime_seconds; };
+    const bool sane = in_range(opts.subscription_lifetime) && in_range(opts.connection_lifetime);
     fuzz::check(!want || !sane || allowed, kTarget, "denied what is_authorized allows: " + reply);
   }
   if (handler == 0 && result) {
