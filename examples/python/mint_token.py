@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""Mint Centrifugo tokens through libinstant_c from Python.
+"""Mint Centrifugo tokens with the instant package.
 
-    CENTRIFUGO_HMAC_KEY=... INSTANT_C_LIBRARY=build/capi/shared/libinstant_c.so \\
-    python3 examples/python/token.py alice [CHANNEL]
+    pip install ./bindings/python
+    CENTRIFUGO_HMAC_KEY=... python3 examples/python/mint_token.py alice [CHANNEL]
 
 Prints the connection token, and a subscription token when CHANNEL is given.
 """
-import os
 import sys
 
 import instant
@@ -14,19 +13,15 @@ import instant
 
 def main(argv):
     if len(argv) < 2:
-        print("usage: token.py USER [CHANNEL]", file=sys.stderr)
-        return 2
-    key = os.environ.get("CENTRIFUGO_HMAC_KEY")
-    if not key:
-        print("CENTRIFUGO_HMAC_KEY is not set", file=sys.stderr)
+        print("usage: mint_token.py USER [CHANNEL]", file=sys.stderr)
         return 2
     try:
-        signer = instant.Signer.hmac(key, "HS256", lifetime=3600)
+        signer = instant.Signer.from_env(lifetime=3600)  # CENTRIFUGO_HMAC_KEY
         print(signer.connection_token(argv[1], info={"name": argv[1]}))
         if len(argv) > 2:
             print(signer.subscription_token(argv[1], argv[2]))
-    except instant.Error as e:  # never prints the key: messages hold no secrets
-        print(f"token failed: {e.name}: {e.message}", file=sys.stderr)
+    except instant.InstantError as e:  # never prints the key: messages hold no secrets
+        print(f"token failed: {e}", file=sys.stderr)
         return 1
     return 0
 

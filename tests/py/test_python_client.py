@@ -1,61 +1,76 @@
-"""libinstant_c through the ctypes module examples/python/instant.py: publish
-against a real Centrifugo, the rest of the server API, and errors raised as
-Python exceptions carrying code and message. The shared library comes from
-$INSTANT_C_LIBRARY (set by ctest)."""
+"""instant.Client (the Python package over libinstant_c) against a real
+Centrifugo: the django-instant envelope and history round trip, the rest of
+the server API, batch, broadcast, the awaitable forms, and the example."""
+import asyncio
 import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
+import instant
 from conftest import ROOT
-
-sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
-import instant  # noqa: E402
 
 
 def client_for(server, **kw):
     return instant.Client(url=server.url, api_key=server.api_key, from_env=False, **kw)
 
 
-def test_library_is_the_built_one():
-    assert os.environ.get("INSTANT_C_LIBRARY"), "ctest sets INSTANT_C_LIBRARY"
-    version_h = open(os.path.join(ROOT, "include", "instant", "version.h")).read()
-    assert f'#define INSTANT_VERSION_STRING "{instant.version()}"' in version_h
-    assert instant.strerror(instant.ETIMEOUT) == "timeout"
+def history(server, channel):
+    return server.api("history", {"channel": channel, "limit": 100})["result"]["publications"]
 
 
 def test_publish_envelope_reaches_history(centrifugo):
     with client_for(centrifugo) as c:
-        offset, epoch = c.publish("chat:py", "hello from python", data={"n": [1, 2]},
-                                  event_class="important", tags={"via": "ctypes"})
-    assert offset > 0 and epoch
-    hist = centrifugo.api("history", {"channel": "chat:py", "limit": 10})["result"]
-    pub = [p for p in hist["publications"] if p["offset"] == offset][0]
+        pos = c.publish("chat:py", "hello from python", data={"n": [1, 2]}, event_class="important",
+                        tags={"via": "package"})
+        assert isinstance(pos, instant.Position) and pos.offset > 0 and pos.epoch
+        mine = c.history("chat:py")["publications"]
+    pub = [p for p in history(centrifugo, "chat:py") if p["offset"] == pos.offset][0]
     assert pub["data"] == {"channel": "chat:py", "site": "Site", "message": "hello from python",
                            "data": {"n": [1, 2]}, "event_class": "important"}
-    assert pub["tags"] == {"via": "ctypes"}
+    assert pub["tags"] == {"via": "package"}
+    assert [p for p in mine if p["offset"] == pos.offset][0]["data"] == pub["data"]
 
 
 def test_publish_string_envelope_for_django_instant_frontends(centrifugo):
-    with client_for(centrifugo, envelope_string=True, site="Blog") as c:
-        offset, _ = c.publish("chat:pystr", "m")
-    pub = centrifugo.api("history", {"channel": "chat:pystr", "limit": 10})["result"]["publications"][-1]
+    with client_for(centrifugo, envelope="string", site="Blog") as c:
+        assert c.site == "Blog"
+        offset, _ = c.publish("chat:pystr", "m", bucket="b1")
+    pub = history(centrifugo, "chat:pystr")[-1]
     assert pub["offset"] == offset
-    assert json.loads(pub["data"]) == {"channel": "chat:pystr", "site": "Blog", "message": "m"}
+    assert json.loads(pub["data"]) == {"channel": "chat:pystr", "site": "Blog", "message": "m", "bucket": "b1"}
+
+
+def test_history_positions_and_reverse(centrifugo):
+    with client_for(centrifugo) as c:
+        first = c.publish_raw("chat:hist", {"i": 0})
+        for i in range(1, 5):
+            c.publish_raw("chat:hist", {"i": i})
+        h = c.history("chat:hist", since=first)
+        assert [p["data"]["i"] for p in h["publications"]] == [1, 2, 3, 4]
+        assert h["epoch"] == first.epoch
+        assert [p["data"]["i"] for p in c.history("chat:hist", limit=2, reverse=True)["publications"]] == [4, 3]
+        assert c.history("chat:hist", limit=0)["publications"] == []
+        assert c.history("chat:hist", limit=0)["offset"] == first.offset + 4
 
 
 def test_raw_binary_broadcast_and_reads(centrifugo):
     with client_for(centrifugo) as c:
         offset, _ = c.publish_raw("chat:raw", {"raw": True})
-        assert c.history("chat:raw", limit=-1)["publications"][-1] == {"data": {"raw": True},
-                                                                       "offset": offset}
-        assert c.publish_binary("chat:bin", b"\x00\xff")[0] > 0
+        assert c.history("chat:raw")["publications"][-1] == {"data": {"raw": True}, "offset": offset}
+        assert c.publish_raw("chat:raw", b'{"as":"bytes"}').offset == offset + 1
+        assert c.publish_binary("chat:bin", b"\x00\xff").offset > 0
         items = c.broadcast(["chat:b1", "nope:b2", "chat:b3"], '{"b":1}')
-        assert [i["ok"] for i in items] == [True, False, True]
-        assert items[1]["code"] == instant.ESERVER and items[1]["server_code"] == 102
-        assert items[0]["offset"] > 0 and items[2]["epoch"]
+        assert [(i.channel, i.ok) for i in items] == [("chat:b1", True), ("nope:b2", False), ("chat:b3", True)]
+        assert items[1].code == instant.ErrorCode.ESERVER and items[1].server_code == 102
+        assert isinstance(items[1].error(), instant.ServerError) and items[0].error() is None
+        assert items[0].offset > 0 and items[2].epoch
+        ev = c.broadcast_event(["chat:e1", "chat:e2"], "to both", data={"k": 1})
+        assert all(i.ok for i in ev)
+        assert history(centrifugo, "chat:e2")[-1]["data"]["channel"] == "chat:e2"
         assert c.presence("chat:raw") == {}
         assert c.presence_stats("chat:raw") == (0, 0)
         assert isinstance(c.channels(), dict)
@@ -63,51 +78,83 @@ def test_raw_binary_broadcast_and_reads(centrifugo):
         assert "num_users" in c.call("presence_stats", {"channel": "chat:raw"})
         c.history_remove("chat:raw")
         assert c.history("chat:raw")["publications"] == []
+        for fn in (lambda: c.unsubscribe("nobody", "chat:raw"), lambda: c.disconnect("nobody"),
+                   lambda: c.refresh("nobody", expired=True), lambda: c.subscribe("nobody", "chat:raw")):
+            assert fn() is None  # no live connection: Centrifugo answers an empty result
+
+
+def test_batch_replies_in_order(centrifugo):
+    with client_for(centrifugo) as c:
+        batch = instant.Batch()
+        batch.publish("chat:batch", {"n": 1}).publish("nope:batch", {"n": 2})
+        batch.broadcast(["chat:batch", "chat:batch2"], {"n": 3}).command("presence_stats", {"channel": "chat:batch"})
+        assert len(batch) == 4
+        replies = c.batch(batch)
+    assert [r.method for r in replies] == ["publish", "publish", "broadcast", "presence_stats"]
+    assert [r.ok for r in replies] == [True, False, True, True]
+    assert replies[0].offset > 0 and replies[0].epoch
+    assert replies[1].server_code == 102 and isinstance(replies[1].error(), instant.ServerError)
+    assert replies[3].result == {"num_clients": 0, "num_users": 0}
+    assert [p["data"]["n"] for p in history(centrifugo, "chat:batch")][-2:] == [1, 3]
+
+
+def test_one_client_many_threads_reuses_connections(centrifugo):
+    with client_for(centrifugo) as c:
+        errors = []
+
+        def work(t):
+            try:
+                for i in range(50):
+                    c.publish("chat:threads", f"t{t}-{i}")
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        requests, opened = c.stats()
+    assert requests == 200 and 1 <= opened <= 4
+    assert len([p for p in history(centrifugo, "chat:threads")]) == 100  # history_size keeps the last 100
+
+
+def test_awaitable_publish(centrifugo):
+    async def main(c):
+        return await asyncio.gather(*(c.apublish("chat:async", f"a{i}", data={"i": i}) for i in range(20)),
+                                    c.apublish_raw("chat:async", {"raw": 1}))
+
+    with client_for(centrifugo) as c:
+        positions = asyncio.run(main(c))
+        assert c.history("chat:async", limit=0)["offset"] == max(p.offset for p in positions)
+    offsets = sorted(p.offset for p in positions)
+    assert offsets == list(range(offsets[0], offsets[0] + 21))  # each published once
+    got = sorted(p["data"].get("data", {}).get("i", -1) for p in history(centrifugo, "chat:async"))
+    assert got == [-1] + list(range(20))
 
 
 def test_client_from_environment(centrifugo, monkeypatch):
-    for k, v in centrifugo.env().items():
-        if k.startswith("CENTRIFUGO_"):
+    for k, v in centrifugo.env(SITE_NAME="EnvSite").items():
+        if k.startswith("CENTRIFUGO_") or k == "SITE_NAME":
             monkeypatch.setenv(k, v)
-    with instant.Client() as c:
-        assert c.publish("chat:env", "from env")[0] > 0
+    with instant.Client.from_env() as c:
+        assert c.url == centrifugo.url and c.site == "EnvSite"
+        assert c.publish("chat:env", "from env").offset > 0
+    assert history(centrifugo, "chat:env")[-1]["data"]["site"] == "EnvSite"
+    monkeypatch.delenv("CENTRIFUGO_URL")
+    monkeypatch.setenv("CENTRIFUGO_HOST", "http://127.0.0.1")
+    monkeypatch.setenv("CENTRIFUGO_PORT", str(centrifugo.port))
+    with instant.Client() as c:  # django-instant's HOST + PORT settings
+        assert c.url == centrifugo.url and c.publish("chat:env", "host and port").offset > 0
 
 
-@pytest.mark.parametrize("kwargs, code", [
-    ({}, "EINVAL"),                        # neither message nor data
-    ({"message": "x", "data": "{bad"}, "EJSON"),
-    ({"message": b"\xff\xfe"}, "EUTF8"),
-])
-def test_invalid_input_raises_before_io(centrifugo, kwargs, code):
-    with client_for(centrifugo) as c:
-        with pytest.raises(instant.Error) as ei:
-            c.publish("chat:x", **kwargs)
-    assert ei.value.name == code and ei.value.code == getattr(instant, code)
-    assert ei.value.message
-    assert ei.value.http_status == 0
-
-
-def test_server_and_transport_errors(centrifugo):
-    with client_for(centrifugo) as c:
-        with pytest.raises(instant.Error) as ei:
-            c.publish("nope:x", "m")
-    assert ei.value.code == instant.ESERVER and ei.value.server_code == 102
-    assert "102" in ei.value.message and "102" in str(ei.value)
-
-    with instant.Client(url=centrifugo.url, api_key="a-wrong-secret-key", from_env=False) as c:
-        with pytest.raises(instant.Error) as ei:
-            c.publish("chat:x", "m")
-    assert ei.value.code == instant.EUNAUTHORIZED and ei.value.http_status == 401
-    assert "a-wrong-secret-key" not in str(ei.value)
-
-    with instant.Client(url="http://127.0.0.1:1", api_key="k", from_env=False) as c:
-        with pytest.raises(instant.Error) as ei:
-            c.publish("chat:x", "m")
-    assert ei.value.code == instant.ETRANSPORT
-
-    with pytest.raises(instant.Error) as ei:
-        instant.Client(url="ftp://nowhere", api_key="k", from_env=False)
-    assert ei.value.code == instant.ECONFIG
+def test_closed_client_refuses_calls(centrifugo):
+    c = client_for(centrifugo)
+    c.close()
+    c.close()  # idempotent
+    with pytest.raises(ValueError, match="closed"):
+        c.publish("chat:x", "m")
 
 
 def test_publish_example_script(centrifugo):
@@ -120,4 +167,4 @@ def test_publish_example_script(centrifugo):
     assert pub["result"]["publications"][0]["data"]["message"] == "from the example"
     r = subprocess.run([sys.executable, script, "nope:x", "m"], env=centrifugo.env(),
                        capture_output=True, text=True, timeout=60)
-    assert r.returncode == 1 and "ESERVER" in r.stderr
+    assert r.returncode == 1 and "server_error" in r.stderr and "102" in r.stderr
