@@ -5,6 +5,7 @@
 #include <instant/bundle.hpp>
 #include <instant/channels.hpp>
 #include <instant/config_gen.hpp>
+#include <instant/limits.hpp>
 #include <instant/proxy.hpp>
 #include <instant/token.hpp>
 
@@ -447,8 +448,9 @@ instant_error_t instant_proxy_options_set_lifetimes(instant_proxy_options* opts,
                                                     int64_t subscription) {
   return guard([&] {
     if (!opts) return null_arg("opts");
-    if (connection < 0 || subscription < 0) {
-      return record(INSTANT_EINVAL, "invalid argument: lifetimes must not be negative");
+    if (connection < 0 || subscription < 0 || connection > instant::limits::max_lifetime_seconds ||
+        subscription > instant::limits::max_lifetime_seconds) {
+      return record(INSTANT_EINVAL, "invalid argument: lifetimes must be 0..315360000 seconds");
     }
     opts->opts.connection_lifetime = connection;
     opts->opts.subscription_lifetime = subscription;

@@ -2,6 +2,8 @@
 // and events (plain option objects).
 #include "capi.hpp"
 
+#include <instant/limits.hpp>
+
 #include <chrono>
 
 using namespace instant::capi;
@@ -69,7 +71,9 @@ instant_error_t instant_config_set_site(instant_config* cfg, const char* site) {
 instant_error_t instant_config_set_connect_timeout_ms(instant_config* cfg, int64_t ms) {
   return guard([&] {
     if (!cfg) return null_arg("cfg");
-    if (ms <= 0) return record(INSTANT_EINVAL, "invalid argument: 'ms' must be positive");
+    if (ms <= 0 || ms > instant::limits::max_timeout_ms) {
+      return record(INSTANT_EINVAL, "invalid argument: 'ms' must be 1..3600000");
+    }
     cfg->cfg.connect_timeout = std::chrono::milliseconds(ms);
     return record_ok();
   });
@@ -78,7 +82,9 @@ instant_error_t instant_config_set_connect_timeout_ms(instant_config* cfg, int64
 instant_error_t instant_config_set_timeout_ms(instant_config* cfg, int64_t ms) {
   return guard([&] {
     if (!cfg) return null_arg("cfg");
-    if (ms <= 0) return record(INSTANT_EINVAL, "invalid argument: 'ms' must be positive");
+    if (ms <= 0 || ms > instant::limits::max_timeout_ms) {
+      return record(INSTANT_EINVAL, "invalid argument: 'ms' must be 1..3600000");
+    }
     cfg->cfg.timeout = std::chrono::milliseconds(ms);
     return record_ok();
   });
@@ -129,6 +135,23 @@ instant_error_t instant_config_set_max_payload(instant_config* cfg, size_t bytes
     if (!cfg) return null_arg("cfg");
     if (bytes == 0) return record(INSTANT_EINVAL, "invalid argument: 'bytes' must be positive");
     cfg->cfg.max_payload = bytes;
+    return record_ok();
+  });
+}
+
+instant_error_t instant_config_set_max_reply(instant_config* cfg, size_t bytes) {
+  return guard([&] {
+    if (!cfg) return null_arg("cfg");
+    if (bytes == 0) return record(INSTANT_EINVAL, "invalid argument: 'bytes' must be positive");
+    cfg->cfg.max_reply = bytes;
+    return record_ok();
+  });
+}
+
+instant_error_t instant_config_set_idempotency_keys(instant_config* cfg, int enabled) {
+  return guard([&] {
+    if (!cfg) return null_arg("cfg");
+    cfg->cfg.idempotency_keys = enabled != 0;
     return record_ok();
   });
 }

@@ -1,11 +1,9 @@
 // extern "C" definitions: token claims, signer, JWKS and verifier.
 #include "capi.hpp"
 
+#include <instant/limits.hpp>
 #include <instant/token.hpp>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 using namespace instant::capi;
 
@@ -74,148 +72,22 @@ instant::SubscriptionClaims subscription_claims(const instant_claims& c) {
   return sc;
 }
 
-std::string to_text(const rapidjson::Value& v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  v.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-instant::Status claim_error(const char* name, const char* want) {
-  return instant::Status(instant::errc::token_claim,
-                         std::string("claim '") + name + "' must be " + want);
-}
-
-bool get_override(const rapidjson::Value& obj, instant::SubscriptionOverride& o, instant::Status& st) {
-  if (!obj.IsObject()) {
-    st = claim_error("override", "an object");
-    return false;
-  }
-  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
-    const std::string name = it->name.GetString();
-    const rapidjson::Value* v = &it->value;
-    if (v->IsObject() && v->HasMember("value")) v = &(*v)["value"];
-    if (!v->IsBool()) {
-      st = claim_error("override", "an object of booleans (or {\"value\": bool})");
-      return false;
-    }
-    std::optional<bool>* slot = name == "presence"                ? &o.presence
-                                : name == "join_leave"            ? &o.join_leave
-                                : name == "force_push_join_leave" ? &o.force_push_join_leave
-                                : name == "force_positioning"     ? &o.force_positioning
-                                : name == "force_recovery"        ? &o.force_recovery
-                                                                  : nullptr;
-    if (!slot) {
-      st = instant::Status(instant::errc::token_claim, "unknown override member '" + name + "'");
-      return false;
-    }
-    *slot = v->GetBool();
-  }
-  return true;
-}
-
 // Maps a claims JSON object onto c (see instant_claims_set_json).
 instant::Status claims_from_json(const char* json, instant_claims& c) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(json);
-  if (doc.HasParseError()) return instant::Status(instant::errc::invalid_json, "claims are not valid JSON");
-  if (!doc.IsObject()) return instant::Status(instant::errc::invalid_json, "claims must be a JSON object");
-  instant_claims out;
-  rapidjson::Document extra(rapidjson::kObjectType);
+  instant::ConnectionClaims conn;
+  instant::SubscriptionClaims sub;
   instant::Status st;
-  auto str = [&](const rapidjson::Value& v, const char* name, std::string& dst) {
-    if (!v.IsString()) return (st = claim_error(name, "a string")), false;
-    dst.assign(v.GetString(), v.GetStringLength());
-    return true;
-  };
-  auto i64 = [&](const rapidjson::Value& v, const char* name, std::int64_t& dst) {
-    if (!v.IsInt64()) return (st = claim_error(name, "an integer")), false;
-    dst = v.GetInt64();
-    return true;
-  };
-  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-    const std::string k(it->name.GetString(), it->name.GetStringLength());
-    const rapidjson::Value& v = it->value;
-    bool ok = true;
-    if (k == "sub") ok = str(v, "sub", out.common.sub);
-    else if (k == "exp") ok = i64(v, "exp", out.common.exp);
-    else if (k == "iat") ok = i64(v, "iat", out.common.iat);
-    else if (k == "nbf") ok = i64(v, "nbf", out.common.nbf);
-    else if (k == "jti") ok = str(v, "jti", out.common.jti);
-    else if (k == "iss") ok = str(v, "iss", out.common.iss);
-    else if (k == "b64info") ok = str(v, "b64info", out.common.b64info);
-    else if (k == "info") out.common.info = to_text(v);
-    else if (k == "meta") out.meta = to_text(v);
-    else if (k == "data") out.data = to_text(v);
-    else if (k == "channel") ok = str(v, "channel", out.channel);
-    else if (k == "client") ok = str(v, "client", out.client);
-    else if (k == "b64data") ok = str(v, "b64data", out.b64data);
-    else if (k == "expire_at") {
-      std::int64_t e = 0;
-      ok = i64(v, "expire_at", e);
-      out.common.expire_at = e;
-    } else if (k == "aud") {
-      if (v.IsString()) {
-        out.common.aud.emplace_back(v.GetString(), v.GetStringLength());
-      } else if (v.IsArray()) {
-        for (const auto& a : v.GetArray()) {
-          std::string s;
-          if (!(ok = str(a, "aud", s))) break;
-          out.common.aud.push_back(std::move(s));
-        }
-      } else {
-        st = claim_error("aud", "a string or an array of strings");
-        ok = false;
-      }
-    } else if (k == "channels") {
-      if (!v.IsArray()) {
-        st = claim_error("channels", "an array of strings");
-        ok = false;
-      } else {
-        for (const auto& a : v.GetArray()) {
-          std::string s;
-          if (!(ok = str(a, "channels", s))) break;
-          out.channels.push_back(std::move(s));
-        }
-      }
-    } else if (k == "subs") {
-      if (!v.IsObject()) {
-        st = claim_error("subs", "an object");
-        ok = false;
-      } else {
-        for (auto s = v.MemberBegin(); ok && s != v.MemberEnd(); ++s) {
-          instant::SubscribeOptions so;
-          const rapidjson::Value& o = s->value;
-          if (!o.IsObject()) {
-            st = claim_error("subs", "an object of objects");
-            ok = false;
-            break;
-          }
-          for (auto m = o.MemberBegin(); ok && m != o.MemberEnd(); ++m) {
-            const std::string mk = m->name.GetString();
-            if (mk == "info") so.info = to_text(m->value);
-            else if (mk == "data") so.data = to_text(m->value);
-            else if (mk == "b64info") ok = str(m->value, "subs.b64info", so.b64info);
-            else if (mk == "b64data") ok = str(m->value, "subs.b64data", so.b64data);
-            else if (mk == "override") ok = get_override(m->value, so.overrides, st);
-            else {
-              st = instant::Status(instant::errc::token_claim, "unknown subs member '" + mk + "'");
-              ok = false;
-            }
-          }
-          out.subs.emplace_back(std::string(s->name.GetString(), s->name.GetStringLength()), std::move(so));
-        }
-      }
-    } else if (k == "override") {
-      ok = get_override(v, out.overrides, st);
-    } else {
-      rapidjson::Value name(it->name, extra.GetAllocator());
-      rapidjson::Value copy(v, extra.GetAllocator());
-      extra.AddMember(name, copy, extra.GetAllocator());
-    }
-    if (!ok) return st;
-  }
-  if (extra.MemberCount() > 0) out.common.extra = to_text(extra);
+  if (!instant::parse_claims_json(json, conn, sub, st)) return st;
+  instant_claims out;
+  out.common = static_cast<const instant::CommonClaims&>(conn);
+  out.channels = std::move(conn.channels);
+  out.subs = std::move(conn.subs);
+  out.meta = std::move(conn.meta);
+  out.channel = std::move(sub.channel);
+  out.client = std::move(sub.client);
+  out.data = std::move(sub.data);
+  out.b64data = std::move(sub.b64data);
+  out.overrides = sub.overrides;
   c = std::move(out);
   return {};
 }
@@ -374,7 +246,9 @@ void instant_signer_options_free(instant_signer_options* opts) { delete opts; }
 instant_error_t instant_signer_options_set_lifetime(instant_signer_options* opts, int64_t seconds) {
   return guard([&] {
     if (!opts) return null_arg("opts");
-    if (seconds <= 0) return record(INSTANT_EINVAL, "invalid argument: 'seconds' must be positive");
+    if (seconds <= 0 || seconds > instant::limits::max_lifetime_seconds) {
+      return record(INSTANT_EINVAL, "invalid argument: 'seconds' must be 1..315360000");
+    }
     opts->opts.lifetime = seconds;
     return record_ok();
   });
@@ -547,7 +421,9 @@ instant_error_t instant_verify_options_set_require_exp(instant_verify_options* o
 instant_error_t instant_verify_options_set_leeway(instant_verify_options* opts, int64_t seconds) {
   return guard([&] {
     if (!opts) return null_arg("opts");
-    if (seconds < 0) return record(INSTANT_EINVAL, "invalid argument: 'seconds' must not be negative");
+    if (seconds < 0 || seconds > instant::limits::max_leeway_seconds) {
+      return record(INSTANT_EINVAL, "invalid argument: 'seconds' must be 0..86400");
+    }
     opts->opts.leeway = seconds;
     return record_ok();
   });

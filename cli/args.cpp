@@ -70,6 +70,14 @@ long long Args::get_int(const std::string& flag, long long dflt) const {
   return n;
 }
 
+long long Args::get_int(const std::string& flag, long long dflt, long long lo, long long hi) const {
+  const long long n = get_int(flag, dflt);
+  if (n < lo || n > hi) {
+    throw UsageError("--" + flag + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return n;
+}
+
 void fail(const std::string& message) { std::cerr << "instant: " << message << "\n"; }
 
 }  // namespace cli

@@ -26,6 +26,8 @@ class Args {
   bool has(const std::string& flag) const;
   std::string positional_at(std::size_t i, const char* what) const;  // UsageError if absent
   long long get_int(const std::string& flag, long long dflt) const;
+  // The same within [lo, hi]; a UsageError naming the range otherwise.
+  long long get_int(const std::string& flag, long long dflt, long long lo, long long hi) const;
 
  private:
   std::vector<std::string> positional_;

@@ -4,6 +4,8 @@
 #include "args.hpp"
 #include "commands.hpp"
 
+#include <instant/limits.hpp>
+
 #include <instant/bundle.hpp>
 #include <instant/channels.hpp>
 #include <instant/config_gen.hpp>
@@ -109,7 +111,7 @@ int cmd_bundle(int argc, char** argv) {
   instant::Signer signer = instant::Signer::hmac(key);
   instant::BundleOptions o;
   o.authorize = authorize_options(a);
-  o.lifetime = a.get_int("lifetime", 86400);
+  o.lifetime = a.get_int("lifetime", 86400, 1, instant::limits::max_lifetime_seconds);
   if (a.has("server-side") && a.has("server-side-subs")) {
     throw UsageError("--server-side and --server-side-subs exclude each other");
   }
@@ -244,8 +246,8 @@ int cmd_proxy(int argc, char** argv) {
   instant::ProxyOptions o;
   o.authorize = authorize_options(a);
   o.server_side_subscriptions = a.has("server-side");
-  o.connection_lifetime = a.get_int("connection-lifetime", 0);
-  o.subscription_lifetime = a.get_int("subscription-lifetime", 0);
+  o.connection_lifetime = a.get_int("connection-lifetime", 0, 0, instant::limits::max_lifetime_seconds);
+  o.subscription_lifetime = a.get_int("subscription-lifetime", 0, 0, instant::limits::max_lifetime_seconds);
   long long max_bytes = a.get_int("max-bytes", 65536);
   if (max_bytes < 1) throw UsageError("--max-bytes must be positive");
   o.max_request_bytes = static_cast<std::size_t>(max_bytes);

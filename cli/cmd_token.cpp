@@ -4,6 +4,8 @@
 #include "args.hpp"
 #include "commands.hpp"
 
+#include <instant/limits.hpp>
+
 #include <instant/token.hpp>
 
 #include <cstdlib>
@@ -86,7 +88,7 @@ std::vector<std::string> split_list(const std::string& s) {
 // Flags shared by token and subtoken.
 void common_claims(const Args& a, instant::CommonClaims& c) {
   c.sub = a.get("user").value_or("");
-  c.ttl = a.get_int("ttl", 0);
+  c.ttl = a.get_int("ttl", 0, 0, instant::limits::max_lifetime_seconds);
   c.exp = a.get_int("exp", 0);
   c.no_expiry = a.has("no-expiry");
   c.nbf = a.get_int("nbf", 0);
@@ -153,7 +155,7 @@ int cmd_verify(int argc, char** argv) {
   }
   instant::VerifyOptions opts;
   opts.require_exp = !a.has("no-require-exp");
-  opts.leeway = a.get_int("leeway", 0);
+  opts.leeway = a.get_int("leeway", 0, 0, instant::limits::max_leeway_seconds);
   for (const auto& v : a.all("aud")) {
     for (auto& x : split_list(v)) opts.audience.push_back(x);
   }

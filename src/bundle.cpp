@@ -1,4 +1,5 @@
 #include <instant/bundle.hpp>
+#include <instant/limits.hpp>
 
 #include "detail/json.hpp"
 
@@ -42,8 +43,8 @@ Bundle make_bundle(const Signer& signer, const std::vector<Channel>& channels, c
     st = Status(errc::invalid_argument, "an authenticated user needs an id");
     return {};
   }
-  if (opts.lifetime <= 0) {
-    st = Status(errc::invalid_argument, "bundle token lifetime must be positive");
+  if (opts.lifetime <= 0 || opts.lifetime > limits::max_lifetime_seconds) {
+    st = Status(errc::invalid_argument, "bundle token lifetime must be 1..315360000 seconds");
     return {};
   }
   st = detail::validate_utf8(csrf_token, "csrf_token");

@@ -239,51 +239,59 @@ Status check_unique(const std::vector<Channel>& v) {
 
 }  // namespace
 
+namespace {
+
+// An optional "groups" member: an array of strings (none holding U+0000).
+bool read_groups(detail::JsonValue item, std::vector<std::string>& out) {
+  const detail::JsonValue v = item["groups"];
+  if (!v) return true;
+  if (!v.is_array()) return false;
+  for (const auto g : v.elements()) {
+    if (!g.value.is_string() || g.value.has_nul()) return false;
+    out.emplace_back(g.value.str());
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<Channel> parse_channels_json(std::string_view text, const RegistryOptions& opts,
                                          Status& st) {
   st.clear();
   std::vector<Channel> out;
-  st = detail::validate_json(text, "channels file");
+  detail::JsonDoc doc;
+  st = detail::parse_json(text, doc, "channels file");
   if (!st) return {};
-  rapidjson::Document doc;
-  if (!detail::parse(doc, text)) {
-    st = Status(errc::invalid_json, "channels file does not parse");
-    return {};
-  }
   auto bad = [&](const std::string& why) {
     st = Status(errc::invalid_argument, "channels file: " + why);
     return std::vector<Channel>{};
   };
-  if (!doc.IsObject()) return bad("top level must be an object {\"channels\": [...]}");
-  const rapidjson::Value* list = detail::member(doc, "channels");
+  const detail::JsonValue root = doc.root();
+  if (!root.is_object()) return bad("top level must be an object {\"channels\": [...]}");
+  const detail::JsonValue list = root["channels"];
   if (!list) return bad("missing \"channels\" array");
-  if (!list->IsArray()) return bad("\"channels\" must be an array");
+  if (!list.is_array()) return bad("\"channels\" must be an array");
   std::size_t i = 0;
-  for (const auto& item : list->GetArray()) {
+  for (const auto e : list.elements()) {
+    const detail::JsonValue item = e.value;
     std::string where = "channels[" + std::to_string(i++) + "]";
-    if (!item.IsObject()) return bad(where + " must be an object");
+    if (!item.is_object()) return bad(where + " must be an object");
     Channel c;
-    const rapidjson::Value* v = detail::member(item, "name");
-    if (!v || !v->IsString()) return bad(where + ".name must be a string");
-    c.name.assign(v->GetString(), v->GetStringLength());
-    if ((v = detail::member(item, "level"))) {
-      if (!v->IsString()) return bad(where + ".level must be a string");
-      c.level = parse_level(std::string_view(v->GetString(), v->GetStringLength()), st);
+    detail::JsonValue v = item["name"];
+    if (!v.is_string() || v.has_nul()) return bad(where + ".name must be a string");
+    c.name.assign(v.str());
+    if ((v = item["level"])) {
+      if (!v.is_string()) return bad(where + ".level must be a string");
+      c.level = parse_level(v.str(), st);
       if (!st) {
         st = Status(st.kind(), "channels file: " + where + ": " + st.message());
         return {};
       }
     }
-    if ((v = detail::member(item, "groups"))) {
-      if (!v->IsArray()) return bad(where + ".groups must be an array of strings");
-      for (const auto& g : v->GetArray()) {
-        if (!g.IsString()) return bad(where + ".groups must be an array of strings");
-        c.groups.emplace_back(g.GetString(), g.GetStringLength());
-      }
-    }
-    if ((v = detail::member(item, "active"))) {
-      if (!v->IsBool()) return bad(where + ".active must be true or false");
-      c.active = v->GetBool();
+    if (!read_groups(item, c.groups)) return bad(where + ".groups must be an array of strings");
+    if ((v = item["active"])) {
+      if (!v.is_bool()) return bad(where + ".active must be true or false");
+      c.active = v.as_bool();
     }
     st = normalize(c, opts);
     if (!st) {
@@ -327,43 +335,34 @@ std::string channels_to_json(const std::vector<Channel>& channels) {
 }
 
 std::vector<User> parse_users_json(std::string_view text, Status& st) {
-  st = detail::validate_json(text, "users file");
+  detail::JsonDoc doc;
+  st = detail::parse_json(text, doc, "users file");
   if (!st) return {};
-  rapidjson::Document doc;
-  if (!detail::parse(doc, text)) {
-    st = Status(errc::invalid_json, "users file does not parse");
-    return {};
-  }
   auto bad = [&](const std::string& why) {
     st = Status(errc::invalid_argument, "users file: " + why);
     return std::vector<User>{};
   };
-  const rapidjson::Value* list = detail::member(doc, "users");
-  if (!list || !list->IsArray()) return bad("expected {\"users\": [...]}");
+  const detail::JsonValue list = doc.root()["users"];
+  if (!list.is_array()) return bad("expected {\"users\": [...]}");
   std::vector<User> out;
   std::set<std::string> ids;
   std::size_t i = 0;
-  for (const auto& item : list->GetArray()) {
+  for (const auto e : list.elements()) {
+    const detail::JsonValue item = e.value;
     std::string where = "users[" + std::to_string(i++) + "]";
-    if (!item.IsObject()) return bad(where + " must be an object");
+    if (!item.is_object()) return bad(where + " must be an object");
     User u;
-    const rapidjson::Value* v = detail::member(item, "id");
-    if (!v || !v->IsString() || v->GetStringLength() == 0) {
+    detail::JsonValue v = item["id"];
+    if (!v.is_string() || v.str().empty() || v.has_nul()) {
       return bad(where + ".id must be a non-empty string");
     }
-    u.id.assign(v->GetString(), v->GetStringLength());
+    u.id.assign(v.str());
     if (!ids.insert(u.id).second) return bad(where + ".id is listed twice");
-    if ((v = detail::member(item, "groups"))) {
-      if (!v->IsArray()) return bad(where + ".groups must be an array of strings");
-      for (const auto& g : v->GetArray()) {
-        if (!g.IsString()) return bad(where + ".groups must be an array of strings");
-        u.groups.emplace_back(g.GetString(), g.GetStringLength());
-      }
-    }
+    if (!read_groups(item, u.groups)) return bad(where + ".groups must be an array of strings");
     for (auto flag : {std::make_pair("staff", &u.staff), std::make_pair("superuser", &u.superuser)}) {
-      if ((v = detail::member(item, flag.first))) {
-        if (!v->IsBool()) return bad(where + "." + flag.first + " must be true or false");
-        *flag.second = v->GetBool();
+      if ((v = item[flag.first])) {
+        if (!v.is_bool()) return bad(where + "." + flag.first + " must be true or false");
+        *flag.second = v.as_bool();
       }
     }
     out.push_back(std::move(u));

@@ -3,6 +3,9 @@
 #include "detail/json.hpp"
 #include "detail/transport.hpp"
 
+#include <instant/config_gen.hpp>
+
+#include <atomic>
 #include <type_traits>
 #include <utility>
 
@@ -147,7 +150,9 @@ Status check_options(const PublishOptions& o) {
   return st;
 }
 
-void write_payload(JsonWriter& w, std::string_view data, std::string_view b64data, const PublishOptions& o) {
+// `key`: the idempotency_key to send (the caller's or a generated one; empty: none).
+void write_payload(JsonWriter& w, std::string_view data, std::string_view b64data,
+                   const PublishOptions& o, std::string_view key) {
   if (!data.empty()) {
     write_key(w, "data");
     write_raw(w, data);
@@ -166,7 +171,7 @@ void write_payload(JsonWriter& w, std::string_view data, std::string_view b64dat
     }
     w.EndObject();
   }
-  write_opt(w, "idempotency_key", o.idempotency_key);
+  write_opt(w, "idempotency_key", key);
   if (o.delta) {
     write_key(w, "delta");
     w.Bool(true);
@@ -184,11 +189,11 @@ Status check_publish(const PublishRequest& r) {
   return st;
 }
 
-void write_publish(JsonWriter& w, const PublishRequest& r) {
+void write_publish(JsonWriter& w, const PublishRequest& r, std::string_view key) {
   w.StartObject();
   write_key(w, "channel");
   write_string(w, r.channel);
-  write_payload(w, r.data, r.b64data, r.options);
+  write_payload(w, r.data, r.b64data, r.options, key);
   w.EndObject();
 }
 
@@ -201,56 +206,82 @@ Status check_broadcast(const BroadcastRequest& r) {
   return check_payload(r.data, r.b64data, r.options);
 }
 
-void write_broadcast(JsonWriter& w, const BroadcastRequest& r) {
+void write_broadcast(JsonWriter& w, const BroadcastRequest& r, std::string_view key) {
   w.StartObject();
   write_key(w, "channels");
   w.StartArray();
   for (const auto& c : r.channels) write_string(w, c);
   w.EndArray();
-  write_payload(w, r.data, r.b64data, r.options);
+  write_payload(w, r.data, r.b64data, r.options, key);
   w.EndObject();
 }
 
+using detail::JsonDoc;
+using detail::JsonValue;
+
+// Server API methods that only read: sending one twice is harmless.
+bool read_only(std::string_view method) {
+  return method == "presence" || method == "presence_stats" || method == "history" ||
+         method == "channels" || method == "info";
+}
+
+// A string member or "" (replies: a wrong type is not worth failing over).
+std::string get_string(JsonValue obj, const char* name) {
+  const JsonValue v = obj[name];
+  return v.is_string() ? std::string(v.str()) : std::string();
+}
+
+std::uint64_t get_uint(JsonValue obj, const char* name) {
+  std::uint64_t n = 0;
+  return obj[name].to_uint64(n) ? n : 0;
+}
+
+std::uint32_t get_u32(JsonValue obj, const char* name) {
+  const std::uint64_t n = get_uint(obj, name);
+  return n > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(n);
+}
+
 // {"code":N,"message":".."} -> Status(server_error).
-Status server_error(const rapidjson::Value& err) {
-  int code = 0;
-  if (const auto* c = detail::member(err, "code"); c && c->IsInt()) code = c->GetInt();
-  std::string msg = detail::get_string(err, "message");
+Status server_error(JsonValue err) {
+  std::int64_t c = 0;
+  const int code = err["code"].to_int64(c) && c >= 0 && c <= 1000000 ? static_cast<int>(c) : 0;
+  std::string msg = get_string(err, "message");
   return Status(errc::server_error,
                 "Centrifugo error " + std::to_string(code) + (msg.empty() ? "" : ": " + msg), 0, code);
 }
 
-PublishResult read_position(const rapidjson::Value* v) {
+PublishResult read_position(JsonValue v) {
   PublishResult r;
-  if (v && v->IsObject()) {
-    r.offset = detail::get_uint(*v, "offset");
-    r.epoch = detail::get_string(*v, "epoch");
+  if (v.is_object()) {
+    r.offset = get_uint(v, "offset");
+    r.epoch = get_string(v, "epoch");
   }
   return r;
 }
 
-BroadcastResult read_broadcast(const rapidjson::Value& result, Status& st) {
+BroadcastResult read_broadcast(JsonValue result, Status& st) {
   BroadcastResult out;
-  const auto* resp = detail::member(result, "responses");
-  if (!resp || !resp->IsArray()) {
+  const JsonValue resp = result["responses"];
+  if (!resp.is_array()) {
     st = Status(errc::malformed_reply, "broadcast reply has no 'responses' array");
     return out;
   }
-  for (const auto& item : resp->GetArray()) {
+  out.responses.reserve(resp.size());
+  for (const auto item : resp.elements()) {
     BroadcastItem bi;
-    if (const auto* e = detail::member(item, "error"); e && e->IsObject()) {
-      bi.status = server_error(*e);
+    if (const JsonValue e = item.value["error"]; e.is_object()) {
+      bi.status = server_error(e);
     } else {
-      bi.result = read_position(detail::member(item, "result"));
+      bi.result = read_position(item.value["result"]);
     }
     out.responses.push_back(std::move(bi));
   }
   return out;
 }
 
-std::string json_or_empty(const rapidjson::Value* v) {
-  if (!v || v->IsNull()) return {};
-  return detail::to_string(*v);
+std::string json_or_empty(JsonValue v) {
+  if (!v || v.is_null()) return {};
+  return v.json();
 }
 
 // A short, printable excerpt of a non-JSON reply for error messages.
@@ -269,6 +300,21 @@ struct Client::Impl {
   Config cfg;
   std::unique_ptr<detail::Transport> transport;
   std::string api_base;  // {url}/api
+  // Generated idempotency keys: a random base per client and a sequence.
+  std::string key_base;
+  std::atomic<std::uint64_t> key_seq{0};
+
+  // The idempotency_key a publish/broadcast carries: the caller's, else a new
+  // one when the client generates them (v5 API only: Centrifugo v4 has none).
+  std::string key_for(const PublishOptions& o) {
+    if (!o.idempotency_key.empty()) return o.idempotency_key;
+    if (key_base.empty()) return {};
+    return key_base + std::to_string(key_seq.fetch_add(1, std::memory_order_relaxed));
+  }
+  // A publication may be sent twice only when Centrifugo drops the copy.
+  bool resend_safe(std::string_view key) const {
+    return !key.empty() && cfg.api_mode == ApiMode::v5;
+  }
 
   explicit Impl(Config c) : cfg(std::move(c)) {
     detail::TransportOptions o;
@@ -277,22 +323,29 @@ struct Client::Impl {
     o.verify_tls = cfg.verify_tls;
     o.ca_file = cfg.ca_file;
     o.proxy = cfg.proxy;
+    o.max_response = cfg.max_reply;
     o.headers.push_back("Content-Type: application/json");
     if (!cfg.api_key.empty()) {
       o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
                                                       : "Authorization: apikey " + cfg.api_key);
     }
     transport = detail::make_curl_transport(std::move(o));
+    if (cfg.idempotency_keys && cfg.api_mode == ApiMode::v5) {
+      Status rs;
+      key_base = "instant-" + random_secret(9, rs) + "-";
+      if (!rs.ok()) key_base.clear();  // no CSPRNG: no generated keys, so no resends
+    }
     std::string base = cfg.url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     api_base = base + "/api";
   }
 
-  // Sends one API command; on success `doc` holds the reply and *result
-  // points at its "result" object (an empty object when absent).
-  Status call(std::string_view method, std::string_view params, rapidjson::Document& doc,
-              const rapidjson::Value*& result) {
-    result = nullptr;
+  // Sends one API command; on success `doc` holds the reply and `result`
+  // is its "result" object (absent when the reply has none).
+  // `resend_ok`: the request is harmless twice (see Transport::post).
+  Status call(std::string_view method, std::string_view params, JsonDoc& doc, JsonValue& result,
+              bool resend_ok) {
+    result = JsonValue();
     if (cfg.api_key.empty()) {
       return Status(errc::config, "no API key configured (set CENTRIFUGO_API_KEY)");
     }
@@ -317,7 +370,7 @@ struct Client::Impl {
                                          std::to_string(cfg.max_payload) + ")");
     }
     detail::HttpResponse resp;
-    Status st = transport->post(url, send, resp);
+    Status st = transport->post(url, send, resp, resend_ok);
     if (!st.ok()) return st;
     if (resp.status == 401) {
       return Status(errc::unauthorized, "Centrifugo refused the API key (HTTP 401)", 401);
@@ -328,25 +381,24 @@ struct Client::Impl {
                     "Centrifugo answered HTTP " + std::to_string(resp.status) + (e.empty() ? "" : ": " + e),
                     static_cast<int>(resp.status));
     }
-    if (!detail::parse(doc, resp.body) || !doc.IsObject()) {
+    if (!detail::parse_json(resp.body, doc, "reply").ok() || !doc.root().is_object()) {
       return Status(errc::malformed_reply, "the reply is not a JSON object: " + excerpt(resp.body), 200);
     }
-    if (const auto* e = detail::member(doc, "error"); e && e->IsObject()) {
-      Status se = server_error(*e);
+    if (const JsonValue e = doc.root()["error"]; e.is_object()) {
+      Status se = server_error(e);
       return Status(se.kind(), se.message(), 200, se.server_code());
     }
-    static const rapidjson::Value kEmpty(rapidjson::kObjectType);
-    const auto* r = detail::member(doc, "result");
-    if (r && !r->IsObject()) return Status(errc::malformed_reply, "'result' is not an object", 200);
-    result = r ? r : &kEmpty;
+    const JsonValue r = doc.root()["result"];
+    if (r && !r.is_object()) return Status(errc::malformed_reply, "'result' is not an object", 200);
+    result = r;
     return {};
   }
 
   // A command whose result carries nothing.
   Status call_void(std::string_view method, std::string_view params) {
-    rapidjson::Document doc;
-    const rapidjson::Value* result = nullptr;
-    return call(method, params, doc, result);
+    JsonDoc doc;
+    JsonValue result;
+    return call(method, params, doc, result, read_only(method));
   }
 
   template <class Fn>
@@ -390,16 +442,17 @@ PublishResult Client::publish(std::string_view channel, const Event& event, Stat
   st = check_channel(channel);
   if (st.ok()) st = check_options(event.options());
   if (!st.ok()) return {};
+  const std::string key = impl_->key_for(event.options());
   std::string params = Impl::build([&](JsonWriter& w) {
     w.StartObject();
     write_key(w, "channel");
     write_string(w, channel);
-    write_payload(w, data, {}, event.options());
+    write_payload(w, data, {}, event.options(), key);
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("publish", params, doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("publish", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
   return read_position(result);
 }
@@ -424,10 +477,11 @@ PublishResult Client::publish(std::string_view channel, std::string_view message
 PublishResult Client::publish_raw(const PublishRequest& req, Status& st) {
   st = check_publish(req);
   if (!st.ok()) return {};
-  std::string params = Impl::build([&](JsonWriter& w) { write_publish(w, req); });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("publish", params, doc, result);
+  const std::string key = impl_->key_for(req.options);
+  std::string params = Impl::build([&](JsonWriter& w) { write_publish(w, req, key); });
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("publish", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
   return read_position(result);
 }
@@ -441,12 +495,13 @@ PublishResult Client::publish_raw(const PublishRequest& req) {
 BroadcastResult Client::broadcast(const BroadcastRequest& req, Status& st) {
   st = check_broadcast(req);
   if (!st.ok()) return {};
-  std::string params = Impl::build([&](JsonWriter& w) { write_broadcast(w, req); });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("broadcast", params, doc, result);
+  const std::string key = impl_->key_for(req.options);
+  std::string params = Impl::build([&](JsonWriter& w) { write_broadcast(w, req, key); });
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("broadcast", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
-  return read_broadcast(*result, st);
+  return read_broadcast(result, st);
 }
 
 BroadcastResult Client::broadcast(const BroadcastRequest& req) {
@@ -496,6 +551,8 @@ BatchResult Client::batch(const Batch& b, Status& st) {
     else st = detail::validate_json(c.params.empty() ? "{}" : c.params, "params");
     if (!st.ok()) return {};
   }
+  // The batch may be resent only if every command is harmless twice.
+  bool resend_ok = true;
   std::string params = Impl::build([&](JsonWriter& w) {
     w.StartObject();
     write_key(w, "commands");
@@ -503,9 +560,15 @@ BatchResult Client::batch(const Batch& b, Status& st) {
     for (const auto& c : b.commands()) {
       w.StartObject();
       write_key(w, c.method);
-      if (c.publish) write_publish(w, *c.publish);
-      else if (c.broadcast) write_broadcast(w, *c.broadcast);
-      else write_raw(w, c.params.empty() ? "{}" : c.params);
+      if (c.publish || c.broadcast) {
+        const std::string key = impl_->key_for(c.publish ? c.publish->options : c.broadcast->options);
+        resend_ok = resend_ok && impl_->resend_safe(key);
+        if (c.publish) write_publish(w, *c.publish, key);
+        else write_broadcast(w, *c.broadcast, key);
+      } else {
+        resend_ok = resend_ok && read_only(c.method);
+        write_raw(w, c.params.empty() ? "{}" : c.params);
+      }
       w.EndObject();
     }
     w.EndArray();
@@ -515,36 +578,39 @@ BatchResult Client::batch(const Batch& b, Status& st) {
     }
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("batch", params, doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("batch", params, doc, result, resend_ok);
   if (!st.ok()) return {};
   // batch replies sit at the top level: {"replies":[...]}.
-  const rapidjson::Value* replies = detail::member(doc, "replies");
-  if (!replies) replies = detail::member(*result, "replies");
-  if (!replies || !replies->IsArray() || replies->Size() != b.size()) {
+  JsonValue replies = doc.root()["replies"];
+  if (!replies) replies = result["replies"];
+  if (!replies.is_array() || replies.size() != b.size()) {
     st = Status(errc::malformed_reply, "batch reply has no 'replies' array matching the commands", 200);
     return {};
   }
   BatchResult out;
   const auto& cmds = b.commands();
-  for (rapidjson::SizeType i = 0; i < replies->Size(); ++i) {
-    const auto& item = (*replies)[i];
+  out.replies.reserve(replies.size());
+  std::size_t i = 0;
+  for (const auto rep : replies.elements()) {
+    const JsonValue item = rep.value;
     BatchReply r;
     r.method = cmds[i].method;
-    if (const auto* e = detail::member(item, "error"); e && e->IsObject()) {
-      r.status = server_error(*e);
+    if (const JsonValue e = item["error"]; e.is_object()) {
+      r.status = server_error(e);
     } else {
-      const auto* res = detail::member(item, r.method.c_str());
-      r.result_json = res ? detail::to_string(*res) : "{}";
+      const JsonValue res = item[r.method];
+      r.result_json = res ? res.json() : "{}";
       if (cmds[i].publish) r.publish = read_position(res);
       if (cmds[i].broadcast && res) {
         Status bs;
-        r.broadcast = read_broadcast(*res, bs);
+        r.broadcast = read_broadcast(res, bs);
         if (!bs.ok()) r.status = bs;
       }
     }
     out.replies.push_back(std::move(r));
+    ++i;
   }
   return out;
 }
@@ -683,25 +749,23 @@ std::string channel_params(std::string_view channel) {
 PresenceResult Client::presence(std::string_view channel, Status& st) {
   st = check_channel(channel);
   if (!st.ok()) return {};
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("presence", channel_params(channel), doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("presence", channel_params(channel), doc, result, true);
   if (!st.ok()) return {};
   PresenceResult out;
-  const auto* p = detail::member(*result, "presence");
-  if (p && !p->IsObject()) {
+  const JsonValue p = result["presence"];
+  if (p && !p.is_object()) {
     st = Status(errc::malformed_reply, "'presence' is not an object", 200);
     return {};
   }
-  if (p) {
-    for (const auto& m : p->GetObject()) {
-      ClientInfo ci;
-      ci.client = detail::get_string(m.value, "client");
-      ci.user = detail::get_string(m.value, "user");
-      ci.conn_info = json_or_empty(detail::member(m.value, "conn_info"));
-      ci.chan_info = json_or_empty(detail::member(m.value, "chan_info"));
-      out.emplace(std::string(m.name.GetString(), m.name.GetStringLength()), std::move(ci));
-    }
+  for (const auto m : p.members()) {
+    ClientInfo ci;
+    ci.client = get_string(m.value, "client");
+    ci.user = get_string(m.value, "user");
+    ci.conn_info = json_or_empty(m.value["conn_info"]);
+    ci.chan_info = json_or_empty(m.value["chan_info"]);
+    out.emplace(std::string(m.name), std::move(ci));
   }
   return out;
 }
@@ -713,13 +777,13 @@ PresenceResult Client::presence(std::string_view channel) {
 PresenceStats Client::presence_stats(std::string_view channel, Status& st) {
   st = check_channel(channel);
   if (!st.ok()) return {};
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("presence_stats", channel_params(channel), doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("presence_stats", channel_params(channel), doc, result, true);
   if (!st.ok()) return {};
   PresenceStats s;
-  s.num_clients = static_cast<std::uint32_t>(detail::get_uint(*result, "num_clients"));
-  s.num_users = static_cast<std::uint32_t>(detail::get_uint(*result, "num_users"));
+  s.num_clients = get_u32(result, "num_clients");
+  s.num_users = get_u32(result, "num_users");
   return s;
 }
 
@@ -740,27 +804,27 @@ HistoryResult Client::history(std::string_view channel, const HistoryOptions& op
     if (opts.reverse) { write_key(w, "reverse"); w.Bool(true); }
     w.EndObject();
   });
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("history", params, doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("history", params, doc, result, true);
   if (!st.ok()) return {};
   HistoryResult out;
-  out.offset = detail::get_uint(*result, "offset");
-  out.epoch = detail::get_string(*result, "epoch");
-  if (const auto* pubs = detail::member(*result, "publications")) {
-    if (!pubs->IsArray()) {
+  out.offset = get_uint(result, "offset");
+  out.epoch = get_string(result, "epoch");
+  if (const JsonValue pubs = result["publications"]) {
+    if (!pubs.is_array()) {
       st = Status(errc::malformed_reply, "'publications' is not an array", 200);
       return {};
     }
-    for (const auto& p : pubs->GetArray()) {
+    out.publications.reserve(pubs.size());
+    for (const auto e : pubs.elements()) {
+      const JsonValue p = e.value;
       Publication pub;
-      pub.data = json_or_empty(detail::member(p, "data"));
-      pub.info = json_or_empty(detail::member(p, "info"));
-      pub.offset = detail::get_uint(p, "offset");
-      if (const auto* tags = detail::member(p, "tags"); tags && tags->IsObject()) {
-        for (const auto& t : tags->GetObject()) {
-          if (t.value.IsString()) pub.tags[t.name.GetString()] = t.value.GetString();
-        }
+      pub.data = json_or_empty(p["data"]);
+      pub.info = json_or_empty(p["info"]);
+      pub.offset = get_uint(p, "offset");
+      for (const auto t : p["tags"].members()) {
+        if (t.value.is_string()) pub.tags[std::string(t.name)] = std::string(t.value.str());
       }
       out.publications.push_back(std::move(pub));
     }
@@ -786,20 +850,17 @@ ChannelsResult Client::channels(std::string_view pattern, Status& st) {
   st = detail::validate_utf8(pattern, "pattern");
   if (!st.ok()) return {};
   std::string params = pattern.empty() ? "{}" : "{\"pattern\":" + detail::quote(pattern) + "}";
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("channels", params, doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("channels", params, doc, result, true);
   if (!st.ok()) return {};
   ChannelsResult out;
-  if (const auto* ch = detail::member(*result, "channels")) {
-    if (!ch->IsObject()) {
+  if (const JsonValue ch = result["channels"]) {
+    if (!ch.is_object()) {
       st = Status(errc::malformed_reply, "'channels' is not an object", 200);
       return {};
     }
-    for (const auto& m : ch->GetObject()) {
-      out[std::string(m.name.GetString(), m.name.GetStringLength())] =
-          static_cast<std::uint32_t>(detail::get_uint(m.value, "num_clients"));
-    }
+    for (const auto m : ch.members()) out[std::string(m.name)] = get_u32(m.value, "num_clients");
   }
   return out;
 }
@@ -809,23 +870,24 @@ ChannelsResult Client::channels(std::string_view pattern) {
 }
 
 InfoResult Client::info(Status& st) {
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call("info", "{}", doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call("info", "{}", doc, result, true);
   if (!st.ok()) return {};
   InfoResult out;
-  out.result_json = detail::to_string(*result);
-  if (const auto* nodes = detail::member(*result, "nodes"); nodes && nodes->IsArray()) {
-    for (const auto& n : nodes->GetArray()) {
+  out.result_json = result ? result.json() : "{}";
+  if (const JsonValue nodes = result["nodes"]; nodes.is_array()) {
+    for (const auto e : nodes.elements()) {
+      const JsonValue n = e.value;
       NodeInfo ni;
-      ni.uid = detail::get_string(n, "uid");
-      ni.name = detail::get_string(n, "name");
-      ni.version = detail::get_string(n, "version");
-      ni.num_clients = static_cast<std::uint32_t>(detail::get_uint(n, "num_clients"));
-      ni.num_users = static_cast<std::uint32_t>(detail::get_uint(n, "num_users"));
-      ni.num_channels = static_cast<std::uint32_t>(detail::get_uint(n, "num_channels"));
-      ni.num_subs = static_cast<std::uint32_t>(detail::get_uint(n, "num_subs"));
-      ni.uptime = detail::get_uint(n, "uptime");
+      ni.uid = get_string(n, "uid");
+      ni.name = get_string(n, "name");
+      ni.version = get_string(n, "version");
+      ni.num_clients = get_u32(n, "num_clients");
+      ni.num_users = get_u32(n, "num_users");
+      ni.num_channels = get_u32(n, "num_channels");
+      ni.num_subs = get_u32(n, "num_subs");
+      ni.uptime = get_uint(n, "uptime");
       out.nodes.push_back(std::move(ni));
     }
   } else {
@@ -848,11 +910,12 @@ std::string Client::call(std::string_view method, std::string_view params_json, 
   }
   if (st.ok()) st = detail::validate_json(params_json.empty() ? "{}" : params_json, "params");
   if (!st.ok()) return {};
-  rapidjson::Document doc;
-  const rapidjson::Value* result = nullptr;
-  st = impl_->call(method, params_json.empty() ? "{}" : params_json, doc, result);
+  JsonDoc doc;
+  JsonValue result;
+  st = impl_->call(method, params_json.empty() ? "{}" : params_json, doc, result, read_only(method));
   if (!st.ok()) return {};
-  return detail::to_string(method == "batch" ? static_cast<const rapidjson::Value&>(doc) : *result);
+  if (method == "batch") return doc.root().json();
+  return result ? result.json() : "{}";
 }
 
 std::string Client::call(std::string_view method, std::string_view params_json) {

@@ -1,4 +1,5 @@
 #include <instant/config.hpp>
+#include <instant/limits.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -41,8 +42,14 @@ Status Config::validate() const {
       return Status(errc::config, "the Centrifugo URL contains a space or control character");
     }
   }
-  if (timeout.count() <= 0 || connect_timeout.count() <= 0) {
-    return Status(errc::config, "timeouts must be positive");
+  if (max_payload == 0 || max_reply == 0) {
+    return Status(errc::config, "max_payload and max_reply must be positive");
+  }
+  if (timeout.count() <= 0 || timeout.count() > limits::max_timeout_ms) {
+    return Status(errc::config, "the request timeout must be 1..3600000 ms");
+  }
+  if (connect_timeout.count() <= 0 || connect_timeout.count() > limits::max_timeout_ms) {
+    return Status(errc::config, "the connect timeout must be 1..3600000 ms");
   }
   return {};
 }
@@ -74,14 +81,14 @@ Config Config::from_lookup(const Lookup& getenv, Status& st) {
   if (const char* s = get("SITE_NAME")) c.site = s;
   long long ms = 0;
   if (const char* t = get("INSTANT_TIMEOUT_MS")) {
-    if (!parse_long(t, 1, 3600000, ms)) {
+    if (!parse_long(t, 1, limits::max_timeout_ms, ms)) {
       st = Status(errc::config, "INSTANT_TIMEOUT_MS must be 1..3600000");
       return c;
     }
     c.timeout = std::chrono::milliseconds(ms);
   }
   if (const char* t = get("INSTANT_CONNECT_TIMEOUT_MS")) {
-    if (!parse_long(t, 1, 3600000, ms)) {
+    if (!parse_long(t, 1, limits::max_timeout_ms, ms)) {
       st = Status(errc::config, "INSTANT_CONNECT_TIMEOUT_MS must be 1..3600000");
       return c;
     }

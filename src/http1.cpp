@@ -1,5 +1,7 @@
 #include "detail/http1.hpp"
 
+#include <instant/limits.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -82,11 +84,15 @@ ResponseParser::State ResponseParser::feed(const char* data, std::size_t n) {
 
 ResponseParser::State ResponseParser::parse_headers() {
   for (;;) {
-    auto end = buf_.find("\r\n\r\n");
+    // Resume the search where the last feed stopped: a head trickled in one
+    // byte at a time costs linear time, not quadratic.
+    auto end = buf_.find("\r\n\r\n", scanned_ > 3 ? scanned_ - 3 : 0);
     if (end == std::string::npos) {
-      if (buf_.size() > 64 * 1024) return fail("response headers too large");
+      scanned_ = buf_.size();
+      if (buf_.size() > limits::http_head_bytes) return fail("response headers too large");
       return state_;
     }
+    scanned_ = 0;
     std::string_view head(buf_.data(), end);
     auto eol = head.find("\r\n");
     std::string_view status_line = head.substr(0, eol);

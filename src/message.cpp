@@ -22,11 +22,10 @@ Json Json::string(std::string_view s) {
 }
 
 Json Json::parse(std::string_view text, Status& st) {
-  st = detail::validate_json(text, "json");
+  detail::JsonDoc doc;
+  st = detail::parse_json(text, doc, "json");
   if (!st.ok()) return Json();
-  rapidjson::Document doc;
-  detail::parse(doc, text);
-  return Json(Raw{}, detail::to_string(doc));
+  return Json(Raw{}, doc.root().json());
 }
 
 Json Json::parse(std::string_view text) {

@@ -1,6 +1,9 @@
 #include <instant/proxy.hpp>
 
+#include "detail/checked.hpp"
 #include "detail/json.hpp"
+
+#include <instant/limits.hpp>
 
 #include <chrono>
 #include <exception>
@@ -50,16 +53,32 @@ std::string expire_at_reply(std::int64_t expire_at) {
   return R"({"result":{"expire_at":)" + std::to_string(expire_at) + "}}";
 }
 
-// Reads an optional string member; false (and st) when present with another type.
-bool read_string(const rapidjson::Value& obj, const char* name, std::string* out, Status& st) {
-  const rapidjson::Value* v = detail::member(obj, name);
-  if (!v || v->IsNull()) return true;
-  if (!v->IsString()) {
-    st = Status(errc::invalid_argument, std::string("'") + name + "' must be a string");
-    return false;
+// Absurd options end every call with an internal error naming the setting
+// (never a silent "no expiry").
+std::optional<std::string> options_error(const ProxyOptions& o) {
+  auto bad = [](const char* what) {
+    return error_reply(proxy_code::internal,
+                       std::string("internal error: proxy option '") + what + "' must be 0.." +
+                           std::to_string(limits::max_lifetime_seconds) + " seconds",
+                       true);
+  };
+  if (o.connection_lifetime < 0 || o.connection_lifetime > limits::max_lifetime_seconds) {
+    return bad("connection_lifetime");
   }
-  out->assign(v->GetString(), v->GetStringLength());
-  return true;
+  if (o.subscription_lifetime < 0 || o.subscription_lifetime > limits::max_lifetime_seconds) {
+    return bad("subscription_lifetime");
+  }
+  if (o.now < 0) return error_reply(proxy_code::internal, "internal error: proxy option 'now' is negative", true);
+  return std::nullopt;
+}
+
+// now + life as an expire_at reply, or an internal error if it overflows.
+std::string extend_reply(const ProxyOptions& o, std::int64_t life) {
+  std::int64_t at = 0;
+  if (!detail::checked_add(now_of(o), life, at)) {
+    return error_reply(proxy_code::internal, "internal error: expire_at overflows", true);
+  }
+  return expire_at_reply(at);
 }
 
 // Runs the resolver, turning an exception into `failed`.
@@ -75,9 +94,11 @@ std::optional<User> resolve_user(const UserResolver& resolve, const ProxyRequest
   }
 }
 
+// Runs a handler behind the exception barrier, after the options check.
 template <typename F>
-std::string guarded(F&& f) noexcept {
+std::string guarded(const ProxyOptions& opts, F&& f) noexcept {
   try {
+    if (auto e = options_error(opts)) return *e;
     return f();
   } catch (const std::bad_alloc&) {
     return R"({"error":{"code":500,"message":"internal error: out of memory","temporary":true}})";
@@ -156,48 +177,35 @@ ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes, S
                                      " bytes, more than " + std::to_string(max_bytes));
     return req;
   }
-  st = detail::validate_json(body, "proxy request");
+  detail::JsonDoc doc;
+  st = detail::parse_json(body, doc, "proxy request");
   if (!st) return req;
-  rapidjson::Document doc;
-  if (!detail::parse(doc, body)) {
-    st = Status(errc::invalid_json, "proxy request does not parse");
-    return req;
-  }
-  if (!doc.IsObject()) {
+  const detail::JsonValue root = doc.root();
+  if (!root.is_object()) {
     st = Status(errc::invalid_argument, "proxy request must be a JSON object");
     return req;
   }
-  if (!read_string(doc, "client", &req.client, st) ||
-      !read_string(doc, "transport", &req.transport, st) ||
-      !read_string(doc, "protocol", &req.protocol, st) ||
-      !read_string(doc, "encoding", &req.encoding, st) ||
-      !read_string(doc, "user", &req.user, st) ||
-      !read_string(doc, "channel", &req.channel, st) ||
-      !read_string(doc, "token", &req.token, st) ||
-      !read_string(doc, "b64data", &req.b64data, st) ||
-      !read_string(doc, "name", &req.name, st) ||
-      !read_string(doc, "version", &req.version, st)) {
-    return req;
+  const std::pair<const char*, std::string*> strings[] = {
+      {"client", &req.client},   {"transport", &req.transport}, {"protocol", &req.protocol},
+      {"encoding", &req.encoding}, {"user", &req.user},         {"channel", &req.channel},
+      {"token", &req.token},     {"b64data", &req.b64data},     {"name", &req.name},
+      {"version", &req.version}};
+  for (const auto& s : strings) {
+    if (!detail::read_string_member(root, s.first, *s.second, errc::invalid_argument, st)) return req;
   }
-  if (const rapidjson::Value* v = detail::member(doc, "data")) {
-    if (!v->IsNull()) req.data = detail::to_string(*v);
-  }
-  if (const rapidjson::Value* v = detail::member(doc, "meta")) {
-    if (!v->IsNull()) req.meta = detail::to_string(*v);
-  }
-  if (const rapidjson::Value* v = detail::member(doc, "channels")) {
-    if (!v->IsNull()) {
-      if (!v->IsArray()) {
+  if (const detail::JsonValue v = root["data"]; v && !v.is_null()) req.data = v.json();
+  if (const detail::JsonValue v = root["meta"]; v && !v.is_null()) req.meta = v.json();
+  if (const detail::JsonValue v = root["channels"]; v && !v.is_null()) {
+    if (!v.is_array()) {
+      st = Status(errc::invalid_argument, "'channels' must be an array of strings");
+      return req;
+    }
+    for (const auto c : v.elements()) {
+      if (!c.value.is_string() || c.value.has_nul()) {
         st = Status(errc::invalid_argument, "'channels' must be an array of strings");
         return req;
       }
-      for (const auto& c : v->GetArray()) {
-        if (!c.IsString()) {
-          st = Status(errc::invalid_argument, "'channels' must be an array of strings");
-          return req;
-        }
-        req.channels.emplace_back(c.GetString(), c.GetStringLength());
-      }
+      req.channels.emplace_back(c.value.str());
     }
   }
   return req;
@@ -206,7 +214,7 @@ ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes, S
 std::string proxy_connect(std::string_view body, const Registry& registry,
                           const UserResolver& resolve, const ProxyOptions& opts,
                           std::vector<std::pair<std::string, std::string>> headers) {
-  return guarded([&]() -> std::string {
+  return guarded(opts, [&]() -> std::string {
     Status st;
     ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
     if (!st) return bad_request_reply(st);
@@ -229,8 +237,12 @@ std::string proxy_connect(std::string_view body, const Registry& registry,
     w.Key("user");
     detail::write_string(w, user->authenticated ? user->id : std::string());
     if (opts.connection_lifetime > 0) {
+      std::int64_t at = 0;
+      if (!detail::checked_add(now_of(opts), opts.connection_lifetime, at)) {
+        return error_reply(proxy_code::internal, "internal error: expire_at overflows", true);
+      }
       w.Key("expire_at");
-      w.Int64(now_of(opts) + opts.connection_lifetime);
+      w.Int64(at);
     }
     if (opts.server_side_subscriptions) {
       w.Key("channels");
@@ -247,15 +259,13 @@ std::string proxy_connect(std::string_view body, const Registry& registry,
 std::string proxy_subscribe(std::string_view body, const Registry& registry,
                             const UserResolver& resolve, const ProxyOptions& opts,
                             std::vector<std::pair<std::string, std::string>> headers) {
-  return guarded([&]() -> std::string {
+  return guarded(opts, [&]() -> std::string {
     Decision d;
     if (auto early = decide_channel_request(body, registry, resolve, opts, std::move(headers), d)) {
       return *early;
     }
     if (!d.allowed) return error_reply(proxy_code::forbidden, "permission denied");
-    if (opts.subscription_lifetime > 0) {
-      return expire_at_reply(now_of(opts) + opts.subscription_lifetime);
-    }
+    if (opts.subscription_lifetime > 0) return extend_reply(opts, opts.subscription_lifetime);
     return R"({"result":{}})";
   });
 }
@@ -264,7 +274,7 @@ std::string proxy_refresh(std::string_view body, const Registry& registry,
                           const UserResolver& resolve, const ProxyOptions& opts,
                           std::vector<std::pair<std::string, std::string>> headers) {
   (void)registry;
-  return guarded([&]() -> std::string {
+  return guarded(opts, [&]() -> std::string {
     Status st;
     ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
     if (!st) return bad_request_reply(st);
@@ -276,23 +286,21 @@ std::string proxy_refresh(std::string_view body, const Registry& registry,
                        (!user->authenticated && req.user.empty() &&
                         opts.authorize.anonymous_public));
     if (!ok) return expired_reply();
-    std::int64_t life = opts.connection_lifetime > 0 ? opts.connection_lifetime : kDefaultRefresh;
-    return expire_at_reply(now_of(opts) + life);
+    return extend_reply(opts, opts.connection_lifetime > 0 ? opts.connection_lifetime : kDefaultRefresh);
   });
 }
 
 std::string proxy_sub_refresh(std::string_view body, const Registry& registry,
                               const UserResolver& resolve, const ProxyOptions& opts,
                               std::vector<std::pair<std::string, std::string>> headers) {
-  return guarded([&]() -> std::string {
+  return guarded(opts, [&]() -> std::string {
     Decision d;
     if (auto early = decide_channel_request(body, registry, resolve, opts, std::move(headers), d)) {
       return *early;
     }
     if (!d.allowed) return expired_reply();
-    std::int64_t life =
-        opts.subscription_lifetime > 0 ? opts.subscription_lifetime : kDefaultRefresh;
-    return expire_at_reply(now_of(opts) + life);
+    return extend_reply(opts,
+                        opts.subscription_lifetime > 0 ? opts.subscription_lifetime : kDefaultRefresh);
   });
 }
 

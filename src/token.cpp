@@ -7,7 +7,7 @@
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
 
-#include <rapidjson/document.h>
+#include <instant/limits.hpp>
 
 #include <charconv>
 #include <ctime>
@@ -153,13 +153,11 @@ bool check_utf8(std::string_view s, const char* what, Status& st) {
   return false;
 }
 
-// The fast validator on the hot path; RapidJSON's validate_json only to word
-// the error.
+// The one JSON verdict (detail/json.hpp): what a Signer embeds, its Verifier
+// and Centrifugo read back.
 bool check_json(std::string_view s, const char* what, Status& st) {
-  if (json_valid(s)) return true;
   st = validate_json(s, what);
-  if (st.ok()) st = Status(errc::invalid_json, std::string("invalid JSON in '") + what + "'");
-  return false;
+  return st.ok();
 }
 
 bool is_object_text(std::string_view s) noexcept {
@@ -259,8 +257,8 @@ bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Sta
     }
     if (exp == 0) {
       const std::int64_t ttl = c.ttl ? c.ttl : opts.lifetime;
-      if (ttl <= 0 || ttl > INT64_MAX - now) {
-        st = Status(errc::invalid_argument, "token lifetime must be a positive number of seconds");
+      if (ttl <= 0 || ttl > limits::max_lifetime_seconds || ttl > INT64_MAX - now) {
+        st = Status(errc::invalid_argument, "token lifetime must be 1..315360000 seconds");
         return false;
       }
       exp = now + ttl;
@@ -338,11 +336,16 @@ constexpr std::initializer_list<const char*> kCommonNames = {
 bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const char*> own,
                bool connection, Status& st) {
   if (extra.empty()) return true;
-  if (!check_object(extra, "extra", st)) return false;
-  rapidjson::Document doc;
-  parse(doc, extra);
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
-    const std::string_view name(m->name.GetString(), m->name.GetStringLength());
+  JsonDoc doc;
+  st = parse_json(extra, doc, "extra");
+  if (!st.ok()) return false;
+  if (!doc.root().is_object()) {
+    st = Status(errc::invalid_json, "'extra' must be a JSON object");
+    return false;
+  }
+  // parse_json refused repeated names already.
+  for (const auto m : doc.root().members()) {
+    const std::string_view name = m.name;
     if (connection && name == "channel") {
       st = Status(errc::token_claim,
                   "a connection token must not carry a 'channel' claim (Centrifugo rejects it)");
@@ -351,19 +354,14 @@ bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const 
     bool clash = false;
     for (const char* n : kCommonNames) clash = clash || name == n;
     for (const char* n : own) clash = clash || name == n;
-    for (auto p = doc.MemberBegin(); p != m; ++p) {
-      clash = clash || (p->name.GetStringLength() == name.size() &&
-                        std::memcmp(p->name.GetString(), name.data(), name.size()) == 0);
-    }
     if (clash) {
-      st = Status(errc::invalid_argument,
-                  "'extra' repeats a claim instant sets itself or a claim named twice");
+      st = Status(errc::invalid_argument, "'extra' repeats a claim instant sets itself");
       return false;
     }
     if (o.back() != '{') o.push_back(',');
     put_string(o, name);
     o.push_back(':');
-    o += to_string(m->value);
+    o += m.value.json();
   }
   return true;
 }
@@ -509,8 +507,8 @@ const SignerImpl* checked(const std::unique_ptr<SignerImpl>& impl, Status& st) {
 
 std::unique_ptr<SignerImpl> make_impl(std::shared_ptr<const KeyMaterial> key,
                                       const SignerOptions& opts, Status& st) {
-  if (opts.lifetime <= 0) {
-    st = Status(errc::invalid_argument, "signer lifetime must be a positive number of seconds");
+  if (opts.lifetime <= 0 || opts.lifetime > limits::max_lifetime_seconds) {
+    st = Status(errc::invalid_argument, "signer lifetime must be 1..315360000 seconds");
     return nullptr;
   }
   auto impl = std::make_unique<SignerImpl>();
@@ -661,6 +659,145 @@ std::string Signer::public_key_pem() const {
   Status st;
   if (!public_key_pem(out, st)) throw Error(st);
   return out;
+}
+
+namespace {
+
+using detail::JsonValue;
+
+Status claim_error(std::string_view name, const char* want) {
+  return Status(errc::token_claim, "claim '" + std::string(name) + "' must be " + want);
+}
+
+bool claim_string(JsonValue v, std::string_view name, std::string& out, Status& st) {
+  if (!v.is_string()) return (st = claim_error(name, "a string")), false;
+  if (v.has_nul()) return (st = claim_error(name, "a string without U+0000")), false;
+  out.assign(v.str());
+  return true;
+}
+
+bool claim_strings(JsonValue v, std::string_view name, std::vector<std::string>& out, Status& st) {
+  if (!v.is_array()) return (st = claim_error(name, "an array of strings")), false;
+  for (const auto e : v.elements()) {
+    std::string s;
+    if (!claim_string(e.value, name, s, st)) return false;
+    out.push_back(std::move(s));
+  }
+  return true;
+}
+
+bool claim_int(JsonValue v, std::string_view name, std::int64_t& out, Status& st) {
+  if (!v.to_int64(out)) return (st = claim_error(name, "an integer")), false;
+  return true;
+}
+
+// {"presence": true, ...} or Centrifugo's {"presence": {"value": true}, ...}.
+bool claim_override(JsonValue obj, SubscriptionOverride& o, Status& st) {
+  if (!obj.is_object()) return (st = claim_error("override", "an object")), false;
+  for (const auto m : obj.members()) {
+    JsonValue v = m.value;
+    if (v.is_object() && v["value"]) v = v["value"];
+    if (!v.is_bool()) {
+      st = claim_error("override", "an object of booleans (or {\"value\": bool})");
+      return false;
+    }
+    std::optional<bool>* slot = m.name == "presence"                ? &o.presence
+                                : m.name == "join_leave"            ? &o.join_leave
+                                : m.name == "force_push_join_leave" ? &o.force_push_join_leave
+                                : m.name == "force_positioning"     ? &o.force_positioning
+                                : m.name == "force_recovery"        ? &o.force_recovery
+                                                                    : nullptr;
+    if (!slot) {
+      st = Status(errc::token_claim, "unknown override member (expected presence, join_leave, "
+                                     "force_push_join_leave, force_positioning, force_recovery)");
+      return false;
+    }
+    *slot = v.as_bool();
+  }
+  return true;
+}
+
+bool claim_subs(JsonValue v, std::vector<std::pair<std::string, SubscribeOptions>>& out, Status& st) {
+  if (!v.is_object()) return (st = claim_error("subs", "an object")), false;
+  for (const auto s : v.members()) {
+    SubscribeOptions so;
+    if (!s.value.is_object()) return (st = claim_error("subs", "an object of objects")), false;
+    for (const auto m : s.value.members()) {
+      bool ok = true;
+      if (m.name == "info") so.info = m.value.json();
+      else if (m.name == "data") so.data = m.value.json();
+      else if (m.name == "b64info") ok = claim_string(m.value, "subs.b64info", so.b64info, st);
+      else if (m.name == "b64data") ok = claim_string(m.value, "subs.b64data", so.b64data, st);
+      else if (m.name == "override") ok = claim_override(m.value, so.overrides, st);
+      else {
+        st = Status(errc::token_claim,
+                    "unknown subs member (expected info, b64info, data, b64data, override)");
+        ok = false;
+      }
+      if (!ok) return false;
+    }
+    out.emplace_back(std::string(s.name), std::move(so));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_claims_json(std::string_view json, ConnectionClaims& conn, SubscriptionClaims& sub,
+                       Status& st) {
+  st.clear();
+  detail::JsonDoc doc;
+  st = detail::parse_json(json, doc, "claims");
+  if (!st) return false;
+  if (!doc.root().is_object()) {
+    st = Status(errc::invalid_json, "claims must be a JSON object");
+    return false;
+  }
+  ConnectionClaims c;
+  SubscriptionClaims s;
+  CommonClaims& k = c;
+  std::string extra;
+  for (const auto m : doc.root().members()) {
+    const std::string_view n = m.name;
+    const JsonValue v = m.value;
+    bool ok = true;
+    if (n == "sub") ok = claim_string(v, n, k.sub, st);
+    else if (n == "exp") ok = claim_int(v, n, k.exp, st);
+    else if (n == "iat") ok = claim_int(v, n, k.iat, st);
+    else if (n == "nbf") ok = claim_int(v, n, k.nbf, st);
+    else if (n == "jti") ok = claim_string(v, n, k.jti, st);
+    else if (n == "iss") ok = claim_string(v, n, k.iss, st);
+    else if (n == "b64info") ok = claim_string(v, n, k.b64info, st);
+    else if (n == "info") k.info = v.json();
+    else if (n == "expire_at") {
+      std::int64_t e = 0;
+      ok = claim_int(v, n, e, st);
+      k.expire_at = e;
+    } else if (n == "aud") {
+      if (v.is_string()) ok = claim_string(v, n, k.aud.emplace_back(), st);
+      else ok = claim_strings(v, n, k.aud, st);
+      if (!ok) st = claim_error("aud", "a string or an array of strings");
+    } else if (n == "meta") c.meta = v.json();
+    else if (n == "channels") ok = claim_strings(v, n, c.channels, st);
+    else if (n == "subs") ok = claim_subs(v, c.subs, st);
+    else if (n == "channel") ok = claim_string(v, n, s.channel, st);
+    else if (n == "client") ok = claim_string(v, n, s.client, st);
+    else if (n == "data") s.data = v.json();
+    else if (n == "b64data") ok = claim_string(v, n, s.b64data, st);
+    else if (n == "override") ok = claim_override(v, s.overrides, st);
+    else {
+      extra += extra.empty() ? "{" : ",";
+      extra += detail::quote(n);
+      extra += ':';
+      v.append_json(extra);
+    }
+    if (!ok) return false;
+  }
+  if (!extra.empty()) k.extra = extra + "}";
+  static_cast<CommonClaims&>(s) = k;
+  conn = std::move(c);
+  sub = std::move(s);
+  return true;
 }
 
 bool make_jwks(const std::vector<const Signer*>& signers, std::string& out, Status& st) {

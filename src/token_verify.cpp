@@ -3,8 +3,11 @@
 // the claims (exp, nbf, iat with leeway; aud; iss; kind).
 #include <instant/token.hpp>
 
+#include "detail/checked.hpp"
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
+
+#include <instant/limits.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -13,7 +16,7 @@
 namespace instant {
 namespace detail {
 
-constexpr std::size_t kMaxKeys = 64;
+constexpr std::size_t kMaxKeys = limits::verifier_keys;
 
 struct VerifierImpl {
   VerifyOptions opts;
@@ -27,51 +30,38 @@ bool fail(Status& st, errc kind, const char* message) {
   return false;
 }
 
-// A JSON object whose top-level member names are all distinct (a repeated
-// name would let two parsers read two different tokens).
-bool parse_object(rapidjson::Document& doc, const std::string& text) {
-  if (!parse(doc, text) || !doc.IsObject()) return false;
-  for (auto a = doc.MemberBegin(); a != doc.MemberEnd(); ++a) {
-    for (auto b = doc.MemberBegin(); b != a; ++b) {
-      if (a->name.GetStringLength() == b->name.GetStringLength() &&
-          std::memcmp(a->name.GetString(), b->name.GetString(), a->name.GetStringLength()) == 0) {
-        return false;
-      }
-    }
-  }
-  return true;
+// A JSON object under the one verdict (detail/json.hpp): member names are
+// distinct at every level, so two parsers can never read two different tokens.
+bool parse_object(JsonDoc& doc, std::string_view text) {
+  return parse_json(text, doc, "token").ok() && doc.root().is_object();
 }
 
-// A NumericDate claim: absent (false, st ok), valid (true) or bad (false, st set).
-bool numeric_date(const rapidjson::Value& obj, const char* name, std::int64_t& out, bool& present,
-                  Status& st) {
+// A NumericDate claim: absent (true, present false), valid (true) or bad
+// (false, st set). Integers exactly; other numbers floored (Go's float64).
+bool numeric_date(JsonValue obj, const char* name, std::int64_t& out, bool& present, Status& st) {
   present = false;
-  const rapidjson::Value* v = member(obj, name);
+  const JsonValue v = obj[name];
   if (!v) return true;
   present = true;
-  if (v->IsInt64()) {
-    out = v->GetInt64();
+  if (v.to_int64(out)) return true;
+  double d = 0;
+  if (v.to_double(d) && d > -9.2e18 && d < 9.2e18) {
+    out = static_cast<std::int64_t>(std::floor(d));
     return true;
   }
-  if (v->IsNumber()) {
-    const double d = v->GetDouble();
-    if (std::isfinite(d) && d > -9.2e18 && d < 9.2e18) {
-      out = static_cast<std::int64_t>(std::floor(d));
-      return true;
-    }
-  }
-  st = Status(errc::token_claim, std::string("claim '") + name + "' is not a number");
+  st = Status(errc::token_claim, std::string("claim '") + name + "' is not a number of seconds");
   return false;
 }
 
-bool optional_string(const rapidjson::Value& obj, const char* name, std::string& out, Status& st) {
-  const rapidjson::Value* v = member(obj, name);
+bool optional_string(JsonValue obj, const char* name, std::string& out, Status& st) {
+  const JsonValue v = obj[name];
   if (!v) return true;
-  if (!v->IsString()) {
-    st = Status(errc::token_claim, std::string("claim '") + name + "' is not a string");
+  if (!v.is_string() || v.has_nul()) {
+    st = Status(errc::token_claim, std::string("claim '") + name +
+                                       (v.is_string() ? "' holds U+0000" : "' is not a string"));
     return false;
   }
-  out.assign(v->GetString(), v->GetStringLength());
+  out.assign(v.str());
   return true;
 }
 
@@ -84,6 +74,9 @@ std::int64_t now_seconds() noexcept {
 bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, VerifiedToken& out,
                  Status& st) {
   const VerifyOptions& o = v.opts;
+  if (o.leeway < 0 || o.leeway > limits::max_leeway_seconds) {
+    return fail(st, errc::invalid_argument, "verify option 'leeway' must be 0..86400 seconds");
+  }
   if (token.size() > o.max_token_size) {
     st = Status(errc::too_large, "token of " + std::to_string(token.size()) +
                                      " bytes exceeds the " + std::to_string(o.max_token_size) +
@@ -104,31 +97,34 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
     return fail(st, errc::token_malformed, "token has an empty segment");
   }
 
-  // Header.
+  // Header: its size is capped before it is decoded or parsed.
+  if (h64.size() > b64url_length(limits::jose_header_bytes)) {
+    return fail(st, errc::token_malformed, "token header is larger than 4096 bytes");
+  }
   std::string header, sig, payload;
   if (!b64url_decode(h64, header)) {
     return fail(st, errc::token_malformed, "header is not strict base64url");
   }
-  rapidjson::Document hdoc;
+  JsonDoc hdoc;
   if (!parse_object(hdoc, header)) {
     return fail(st, errc::token_malformed, "header is not a JSON object (or repeats a member)");
   }
-  const rapidjson::Value* alg_v = member(hdoc, "alg");
-  if (!alg_v || !alg_v->IsString()) return fail(st, errc::token_malformed, "header has no 'alg'");
-  const std::string_view alg_name(alg_v->GetString(), alg_v->GetStringLength());
-  const std::optional<Algorithm> alg = parse_algorithm(alg_name);
+  const JsonValue hroot = hdoc.root();
+  const JsonValue alg_v = hroot["alg"];
+  if (!alg_v.is_string()) return fail(st, errc::token_malformed, "header has no 'alg'");
+  const std::optional<Algorithm> alg = parse_algorithm(alg_v.str());
   if (!alg) {
     return fail(st, errc::token_algorithm, "token algorithm is not accepted ('none' never is)");
   }
   std::string kid;
-  if (!optional_string(hdoc, "kid", kid, st)) {
+  if (!optional_string(hroot, "kid", kid, st)) {
     return fail(st, errc::token_malformed, "header 'kid' is not a string");
   }
-  if (member(hdoc, "crit")) {
+  if (hroot["crit"]) {
     return fail(st, errc::token_malformed, "header 'crit' extensions are not supported");
   }
-  if (const rapidjson::Value* typ = member(hdoc, "typ")) {
-    if (!typ->IsString()) return fail(st, errc::token_malformed, "header 'typ' is not a string");
+  if (const JsonValue typ = hroot["typ"]; typ && !typ.is_string()) {
+    return fail(st, errc::token_malformed, "header 'typ' is not a string");
   }
 
   // Keys: by kid (a keyed key only answers its kid), then by algorithm.
@@ -158,33 +154,36 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   if (!good) return fail(st, errc::token_signature, "token signature does not verify");
 
   // Claims.
-  rapidjson::Document cdoc;
+  JsonDoc cdoc;
   if (!parse_object(cdoc, payload)) {
     return fail(st, errc::token_malformed, "claims are not a JSON object (or repeat a member)");
   }
+  const JsonValue claims = cdoc.root();
   const std::int64_t now = o.now ? o.now : now_seconds();
-  // Clamped so exp/nbf/iat +- leeway cannot overflow (dates are within +-9.2e18).
-  const std::int64_t leeway = o.leeway <= 0 ? 0 : o.leeway > 1000000000 ? 1000000000 : o.leeway;
+  const std::int64_t leeway = o.leeway;
   std::int64_t exp = 0, nbf = 0, iat = 0;
   bool has_exp, has_nbf, has_iat;
-  if (!numeric_date(cdoc, "exp", exp, has_exp, st) || !numeric_date(cdoc, "nbf", nbf, has_nbf, st) ||
-      !numeric_date(cdoc, "iat", iat, has_iat, st)) {
+  if (!numeric_date(claims, "exp", exp, has_exp, st) ||
+      !numeric_date(claims, "nbf", nbf, has_nbf, st) ||
+      !numeric_date(claims, "iat", iat, has_iat, st)) {
     return false;
   }
-  if (has_exp && now >= exp + leeway) return fail(st, errc::token_expired, "token expired");
+  // Saturating: a date near the int64 limits plus the leeway cannot overflow.
+  if (has_exp && now >= saturating_add(exp, leeway)) return fail(st, errc::token_expired, "token expired");
   if (!has_exp && o.require_exp) return fail(st, errc::token_claim, "token has no 'exp' claim");
-  if (has_nbf && nbf > now + leeway) {
+  if (has_nbf && nbf > saturating_add(now, leeway)) {
     return fail(st, errc::token_not_yet_valid, "token not valid yet (nbf)");
   }
-  if (has_iat && iat > now + leeway) {
+  if (has_iat && iat > saturating_add(now, leeway)) {
     return fail(st, errc::token_not_yet_valid, "token issued in the future (iat)");
   }
 
-  if (const rapidjson::Value* aud = member(cdoc, "aud")) {
-    bool ok_type = aud->IsString();
-    if (aud->IsArray()) {
+  const JsonValue aud = claims["aud"];
+  if (aud) {
+    bool ok_type = aud.is_string();
+    if (aud.is_array()) {
       ok_type = true;
-      for (const auto& a : aud->GetArray()) ok_type = ok_type && a.IsString();
+      for (const auto a : aud.elements()) ok_type = ok_type && a.value.is_string();
     }
     if (!ok_type) {
       return fail(st, errc::token_claim, "claim 'aud' is not a string or a list of strings");
@@ -192,28 +191,22 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   }
   if (!o.audience.empty()) {
     bool match = false;
-    const rapidjson::Value* aud = member(cdoc, "aud");
-    auto check = [&](const rapidjson::Value& a) {
-      for (const auto& want : o.audience) {
-        match = match || (a.GetStringLength() == want.size() &&
-                          std::memcmp(a.GetString(), want.data(), want.size()) == 0);
-      }
+    auto check = [&](JsonValue a) {
+      for (const auto& want : o.audience) match = match || a.str() == want;
     };
-    if (aud && aud->IsString()) check(*aud);
-    if (aud && aud->IsArray()) {
-      for (const auto& a : aud->GetArray()) check(a);
-    }
+    if (aud.is_string()) check(aud);
+    for (const auto a : aud.elements()) check(a.value);
     if (!match) return fail(st, errc::token_audience, "token audience does not match");
   }
   std::string iss, sub, channel;
-  if (!optional_string(cdoc, "iss", iss, st) || !optional_string(cdoc, "sub", sub, st) ||
-      !optional_string(cdoc, "channel", channel, st)) {
+  if (!optional_string(claims, "iss", iss, st) || !optional_string(claims, "sub", sub, st) ||
+      !optional_string(claims, "channel", channel, st)) {
     return false;
   }
-  if (!o.issuer.empty() && (!member(cdoc, "iss") || iss != o.issuer)) {
+  if (!o.issuer.empty() && (!claims["iss"] || iss != o.issuer)) {
     return fail(st, errc::token_issuer, "token issuer does not match");
   }
-  if (kind == TokenKind::connection && member(cdoc, "channel")) {
+  if (kind == TokenKind::connection && claims["channel"]) {
     return fail(st, errc::token_claim, "a connection token must not carry a 'channel' claim");
   }
   if (kind == TokenKind::subscription && channel.empty()) {

@@ -95,13 +95,14 @@ class CurlTransport final : public Transport {
     headers_.reset(list);
   }
 
-  Status post(const std::string& url, std::string_view body, HttpResponse& out) noexcept override {
+  Status post(const std::string& url, std::string_view body, HttpResponse& out,
+              bool resend_ok) noexcept override {
     try {
       out.status = 0;
       out.body.clear();
       Status st = global_init();
       if (!st.ok()) return st;
-      return opts_.proxy.empty() ? post_direct(url, body, out) : post_easy(url, body, out);
+      return opts_.proxy.empty() ? post_direct(url, body, out, resend_ok) : post_easy(url, body, out);
     } catch (const std::bad_alloc&) {
       return Status(errc::internal, "out of memory");
     } catch (...) {
@@ -188,6 +189,15 @@ class CurlTransport final : public Transport {
     return {};
   }
 
+  // A pooled connection is reusable while the server has neither closed it
+  // nor sent anything unasked: its socket must not be readable.
+  static bool idle_and_open(const Conn& c) {
+    pollfd p{};
+    p.fd = c.fd;
+    p.events = POLLIN;
+    return ::poll(&p, 1, 0) == 0;
+  }
+
   // Waits until the socket is readable (or writable); false on timeout.
   static bool wait(curl_socket_t fd, bool for_write, Clock::time_point deadline) {
     pollfd p{};
@@ -247,7 +257,8 @@ class CurlTransport final : public Transport {
     }
   }
 
-  Status post_direct(const std::string& url, std::string_view body, HttpResponse& out) {
+  Status post_direct(const std::string& url, std::string_view body, HttpResponse& out,
+                     bool resend_ok) {
     const auto deadline = Clock::now() + opts_.timeout;
     std::string authority, path;
     if (!split_url(url, authority, path)) return Status(errc::config, "the Centrifugo URL has no host");
@@ -267,6 +278,7 @@ class CurlTransport final : public Transport {
     request.append(body.data(), body.size());
 
     Conn c = acquire();
+    if (c.h && !idle_and_open(c)) c.close();  // closed while idle: nothing was sent on it
     for (int attempt = 0;; ++attempt) {
       const bool reused = c.h && c.origin == origin;
       if (!reused) {
@@ -285,10 +297,16 @@ class CurlTransport final : public Transport {
         return {};
       }
       c.close();
-      // A kept-alive connection the server had already closed: the request
-      // never reached it, so it is sent once more on a fresh connection.
-      if ((io == Io::closed_early || io == Io::failed) && reused && attempt == 0 && !parser.started()) {
-        continue;
+      // A kept-alive connection that failed before any reply byte: the server
+      // may have closed it as the request left, or read the request and then
+      // closed. Only a request that is harmless twice is sent again.
+      const bool lost_before_reply =
+          (io == Io::closed_early || io == Io::failed) && reused && !parser.started();
+      if (lost_before_reply && resend_ok && attempt == 0) continue;
+      if (lost_before_reply && !resend_ok) {
+        return Status(errc::transport,
+                      "the server closed the kept-alive connection after the request was sent; "
+                      "not resent, as it may have been processed");
       }
       if (io == Io::timeout) return Status(errc::timeout, "request timed out after " +
                                                               std::to_string(opts_.timeout.count()) + " ms");

@@ -42,6 +42,13 @@ struct INSTANT_API Config {
   ApiMode api_mode = ApiMode::v5;
   EnvelopeEncoding encoding = EnvelopeEncoding::object;
   std::size_t max_payload = 1 << 20;  // largest request body we send (bytes)
+  std::size_t max_reply = 64u << 20;  // largest reply read (bytes); bigger: too_large
+  // Give every publish and broadcast that has no idempotency_key one (a random
+  // per-client base plus a sequence number), so the one resend after a
+  // kept-alive connection died under the request is dropped by Centrifugo
+  // (5-minute window per channel). false: no generated keys, and such a
+  // publish is reported failed instead of resent. v5 API mode only.
+  bool idempotency_keys = true;
 
   // Reads CENTRIFUGO_URL, or CENTRIFUGO_HOST (default http://localhost) and
   // CENTRIFUGO_PORT (default 8427, django-instant's), CENTRIFUGO_API_KEY,
@@ -56,7 +63,8 @@ struct INSTANT_API Config {
   using Lookup = std::function<const char*(const char* name)>;
   static Config from_lookup(const Lookup& getenv, Status& st);
 
-  // Checks the URL's form and the timeouts; config errors otherwise.
+  // Checks the URL's form and the timeouts (1 ms to limits::max_timeout_ms);
+  // config errors otherwise.
   Status validate() const;
 };
 

@@ -131,6 +131,13 @@ INSTANT_API instant_error_t instant_config_set_envelope_encoding(instant_config 
                                                                  instant_envelope_encoding_t enc);
 /* Largest request body sent, in bytes (> 0). */
 INSTANT_API instant_error_t instant_config_set_max_payload(instant_config *cfg, size_t bytes);
+/* Largest reply read, in bytes (> 0; default 64 MiB): a bigger reply is
+ * INSTANT_ETOOLARGE and is not read further. */
+INSTANT_API instant_error_t instant_config_set_max_reply(instant_config *cfg, size_t bytes);
+/* Nonzero (default): every publish/broadcast without an idempotency key gets
+ * a generated one, so a resend after a lost reply is dropped by Centrifugo;
+ * 0: none, and such a publish is reported failed instead of resent. */
+INSTANT_API instant_error_t instant_config_set_idempotency_keys(instant_config *cfg, int enabled);
 /* Checks the URL's form and the timeouts: INSTANT_OK or INSTANT_ECONFIG. */
 INSTANT_API instant_error_t instant_config_validate(const instant_config *cfg);
 /* The configured URL. Owned by cfg, valid until it changes; NULL if cfg is NULL. */

@@ -8,6 +8,7 @@
 #include <instant/config.hpp>
 #include <instant/config_gen.hpp>
 #include <instant/error.hpp>
+#include <instant/limits.hpp>
 #include <instant/message.hpp>
 #include <instant/proxy.hpp>
 #include <instant/token.hpp>

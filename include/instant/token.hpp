@@ -87,6 +87,16 @@ struct SubscriptionClaims : CommonClaims {
   SubscriptionOverride overrides;  // the `override` claim
 };
 
+// Reads a JSON object of claims with Centrifugo's names (what a token's
+// payload holds) into both claim kinds: shared claims into both, connection
+// claims (channels, subs, meta) into `conn`, subscription claims (channel,
+// client, data, b64data, override) into `sub`, any other member into `extra`
+// of both. Dates must be integers. invalid_json / invalid_utf8 (not one JSON
+// object under instant's rules: docs/limits.md), token_claim (a claim of the
+// wrong type, a string holding U+0000). Pure; thread-safe.
+INSTANT_API bool parse_claims_json(std::string_view json, ConnectionClaims& conn,
+                                   SubscriptionClaims& sub, Status& st);
+
 // Signer settings.
 struct SignerOptions {
   std::int64_t lifetime = 86400;       // default token lifetime in seconds (must be > 0)

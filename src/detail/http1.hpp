@@ -48,6 +48,7 @@ class ResponseParser {
   bool too_large_ = false;
   Framing framing_ = Framing::none;
   std::size_t remaining_ = 0;      // bytes left of the body or current chunk
+  std::size_t scanned_ = 0;        // bytes of buf_ already searched for the end of the head
   int chunk_phase_ = 0;            // 0 size line, 1 data, 2 CRLF after data, 3 trailers
 };
 

@@ -37,10 +37,6 @@ bool b64url_decode(std::string_view in, std::string& out);
 // b64info / b64data). Empty is valid.
 bool b64std_valid(std::string_view in) noexcept;
 
-// True when text is exactly one RFC 8259 JSON value (whitespace around it
-// allowed) with valid UTF-8 in its strings. No allocation, no recursion.
-bool json_valid(std::string_view text) noexcept;
-
 // A signing/verification key: its algorithm, optional kid and either the
 // pre-keyed HMAC state or an OpenSSL key. Immutable once made; shareable.
 struct KeyMaterial;

@@ -38,7 +38,12 @@ class Transport {
   virtual ~Transport() = default;
   // POSTs body to url. Status is ok when an HTTP response arrived (any
   // status code); transport / timeout / too_large otherwise. Never throws.
-  virtual Status post(const std::string& url, std::string_view body, HttpResponse& out) noexcept = 0;
+  // A request is sent once. Only when `resend_ok` (the caller knows a second
+  // copy is harmless: a read, or publications carrying idempotency keys) is
+  // it sent once more, on a fresh connection, after a kept-alive connection
+  // failed before any byte of a reply arrived.
+  virtual Status post(const std::string& url, std::string_view body, HttpResponse& out,
+                      bool resend_ok) noexcept = 0;
   virtual std::uint64_t requests() const noexcept = 0;
   virtual std::uint64_t connections_opened() const noexcept = 0;
 };

@@ -137,6 +137,8 @@ static void test_null_arguments(void) {
   CHECK_NULL_ARG(instant_config_set_api_mode(NULL, INSTANT_API_MODE_V5), "cfg");
   CHECK_NULL_ARG(instant_config_set_envelope_encoding(NULL, INSTANT_ENVELOPE_OBJECT), "cfg");
   CHECK_NULL_ARG(instant_config_set_max_payload(NULL, 1), "cfg");
+  CHECK_NULL_ARG(instant_config_set_max_reply(NULL, 1), "cfg");
+  CHECK_NULL_ARG(instant_config_set_idempotency_keys(NULL, 1), "cfg");
   CHECK_NULL_ARG(instant_config_validate(NULL), "cfg");
   CHECK_NULL_ACCESSOR(instant_config_url(NULL), NULL, "cfg");
   CHECK_NULL_ACCESSOR(instant_config_site(NULL), NULL, "cfg");
@@ -287,6 +289,9 @@ static void test_config(void) {
   CHECK_OK(instant_config_set_timeout_ms(cfg, 2000));
   CHECK_RC(instant_config_set_timeout_ms(cfg, 0), INSTANT_EINVAL);
   CHECK_RC(instant_config_set_connect_timeout_ms(cfg, -5), INSTANT_EINVAL);
+  /* F9: absurd timeouts are refused at configuration, not overflowed later. */
+  CHECK_RC(instant_config_set_timeout_ms(cfg, INT64_MAX), INSTANT_EINVAL);
+  CHECK_RC(instant_config_set_connect_timeout_ms(cfg, 3600001), INSTANT_EINVAL);
   CHECK_OK(instant_config_set_verify_tls(cfg, 0));
   CHECK_OK(instant_config_set_ca_file(cfg, ""));
   CHECK_OK(instant_config_set_proxy(cfg, ""));
@@ -296,6 +301,10 @@ static void test_config(void) {
   CHECK_RC(instant_config_set_envelope_encoding(cfg, (instant_envelope_encoding_t)9), INSTANT_EINVAL);
   CHECK_OK(instant_config_set_max_payload(cfg, 4096));
   CHECK_RC(instant_config_set_max_payload(cfg, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_config_set_max_reply(cfg, 1 << 20));
+  CHECK_RC(instant_config_set_max_reply(cfg, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_config_set_idempotency_keys(cfg, 0));
+  CHECK_OK(instant_config_set_idempotency_keys(cfg, 1));
   CHECK_OK(instant_config_validate(cfg));
   CHECK_OK(instant_config_set_url(cfg, "ftp://example.com"));
   CHECK_RC(instant_config_validate(cfg), INSTANT_ECONFIG);
@@ -598,6 +607,7 @@ static void test_tokens(void) {
   CHECK_OK(instant_verify_options_new(&vo));
   CHECK_OK(instant_verify_options_set_leeway(vo, 0));
   CHECK_RC(instant_verify_options_set_leeway(vo, -1), INSTANT_EINVAL);
+  CHECK_RC(instant_verify_options_set_leeway(vo, INT64_MAX), INSTANT_EINVAL); /* F7 */
   CHECK_OK(instant_verify_options_set_require_exp(vo, 1));
   CHECK_OK(instant_verify_options_set_max_token_size(vo, 16384));
   CHECK_RC(instant_verify_options_set_max_token_size(vo, 0), INSTANT_EINVAL);
@@ -672,6 +682,33 @@ static void test_tokens(void) {
   CHECK(contains(instant_last_error_message(), "exp"));
   CHECK_RC(instant_claims_set_json(cl, "{oops"), INSTANT_EJSON);
   CHECK_RC(instant_claims_set_json(cl, "[1]"), INSTANT_EJSON);
+  /* F3: text ending inside a UTF-8 sequence, in a block of exactly its size
+   * (valgrind and ASan see any read past the terminator). */
+  {
+    static const char cut[] = "{\"sub\":\"\xf1";
+    char *exact = malloc(sizeof cut);
+    CHECK(exact != NULL);
+    memcpy(exact, cut, sizeof cut);
+    CHECK_RC(instant_claims_set_json(cl, exact), INSTANT_EUTF8);
+    free(exact);
+  }
+  /* F11: repeated names and U+0000 in names are refused; a sub with U+0000 too. */
+  CHECK_RC(instant_claims_set_json(cl, "{\"sub\":\"a\",\"sub\":\"b\"}"), INSTANT_EJSON);
+  CHECK_RC(instant_claims_set_json(cl, "{\"info\\u0000zz\":{}}"), INSTANT_EJSON);
+  CHECK_RC(instant_claims_set_json(cl, "{\"sub\":\"a\\u0000b\"}"), INSTANT_ETOKEN_CLAIM);
+  /* F4: deep nesting is refused, not recursed into. */
+  {
+    size_t depth = 100000, i;
+    char *deep = malloc(2 * depth + 8);
+    CHECK(deep != NULL);
+    memcpy(deep, "{\"x\":", 5);
+    for (i = 0; i < depth; ++i) deep[5 + i] = '[';
+    for (i = 0; i < depth; ++i) deep[5 + depth + i] = ']';
+    deep[5 + 2 * depth] = '}';
+    deep[6 + 2 * depth] = '\0';
+    CHECK_RC(instant_claims_set_json(cl, deep), INSTANT_EJSON);
+    free(deep);
+  }
   instant_free(sub);
   sub = NULL;
   /* a subscription token needs a channel */
@@ -1057,6 +1094,7 @@ static void test_channels(void) {
   CHECK_OK(instant_proxy_options_set_anonymous_public(po, 0));
   CHECK_OK(instant_proxy_options_set_lifetimes(po, 600, 300));
   CHECK_RC(instant_proxy_options_set_lifetimes(po, -1, 0), INSTANT_EINVAL);
+  CHECK_RC(instant_proxy_options_set_lifetimes(po, 0, INT64_MAX), INSTANT_EINVAL); /* F8 */
   CHECK_OK(instant_proxy_options_set_server_side(po, 0));
   CHECK_OK(instant_proxy_options_set_max_request_bytes(po, 4096));
   CHECK_RC(instant_proxy_options_set_max_request_bytes(po, 0), INSTANT_EINVAL);

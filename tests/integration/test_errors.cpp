@@ -1,6 +1,7 @@
 // Each failure kind of SPEC §6, told apart by type, never leaking a secret.
 #include "catch.hpp"
 #include "centrifugo_server.hpp"
+#include "loopback_server.hpp"
 
 #include <instant/client.hpp>
 
@@ -10,7 +11,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 using instant::errc;
 using instant_test::shared_server;
@@ -28,49 +32,23 @@ instant::Config cfg_at(const std::string& url, const std::string& key = kSecret)
   return c;
 }
 
-// A loopback listener that accepts and then does `behaviour` with each connection.
+// Answers every connection with `reply` after one read, then closes it; an
+// empty reply: accepts (in the kernel's backlog) and never answers.
 class FaultServer {
  public:
-  explicit FaultServer(std::string reply) : reply_(std::move(reply)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(fd_, 16);
-    if (!reply_.empty()) {
-      thread_ = std::thread([this] {
-        for (;;) {
-          int c = ::accept(fd_, nullptr, nullptr);
-          if (c < 0 || stop_) {
-            if (c >= 0) ::close(c);
-            return;
-          }
-          char buf[65536];
-          ::recv(c, buf, sizeof buf, 0);
-          ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
-          ::close(c);
-        }
-      });
-    }
-  }
-  ~FaultServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  explicit FaultServer(std::string reply)
+      : reply_(std::move(reply)),
+        server_(reply_.empty() ? instant_test::LoopbackServer::Serve()
+                               : [this](int c, int) {
+                                   char buf[65536];
+                                   ::recv(c, buf, sizeof buf, 0);
+                                   ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+                                 }) {}
+  std::string url() const { return server_.url(); }
 
  private:
   std::string reply_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  instant_test::LoopbackServer server_;
 };
 
 void no_secret(const instant::Status& st) {
@@ -204,6 +182,154 @@ TEST_CASE("a kept-alive connection the server closed is replaced transparently",
   }
   CHECK(c.stats().requests == 3);
   CHECK(c.stats().connections_opened == 3);
+}
+
+namespace {
+
+// A server that reads whole requests (headers + Content-Length body), logs
+// their bodies, and answers a request only when `answer(connection, nth
+// request on it)` says so; otherwise it closes the connection right after
+// reading the request, without a reply (the F5 failure).
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::function<bool(int, int)> answer)
+      : answer_(std::move(answer)), server_([this](int c, int conn) { serve(c, conn); }) {}
+  std::string url() const { return server_.url(); }
+  std::vector<std::string> bodies() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return bodies_;
+  }
+
+ private:
+  void serve(int c, int conn) {
+    std::string buf;
+    for (int nth = 0;; ++nth) {
+      std::size_t head_end;
+      while ((head_end = buf.find("\r\n\r\n")) == std::string::npos) {
+        char tmp[65536];
+        ssize_t n = ::recv(c, tmp, sizeof tmp, 0);
+        if (n <= 0) return;
+        buf.append(tmp, static_cast<std::size_t>(n));
+      }
+      std::size_t length = 0;
+      const auto cl = buf.find("Content-Length: ");
+      if (cl != std::string::npos && cl < head_end) length = std::stoul(buf.substr(cl + 16));
+      while (buf.size() < head_end + 4 + length) {
+        char tmp[65536];
+        ssize_t n = ::recv(c, tmp, sizeof tmp, 0);
+        if (n <= 0) return;
+        buf.append(tmp, static_cast<std::size_t>(n));
+      }
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        bodies_.push_back(buf.substr(head_end + 4, length));
+      }
+      buf.erase(0, head_end + 4 + length);
+      if (!answer_(conn, nth)) return;  // read, then close without a reply
+      const std::string body = R"({"result":{"offset":1,"epoch":"e"}})";
+      const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                                "\r\n\r\n" + body;
+      ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+    }
+  }
+
+  std::function<bool(int, int)> answer_;
+  mutable std::mutex mu_;
+  std::vector<std::string> bodies_;
+  instant_test::LoopbackServer server_;  // last: stopped first
+};
+
+std::string idempotency_key(const std::string& body) {
+  const std::string tag = "\"idempotency_key\":\"";
+  auto p = body.find(tag);
+  if (p == std::string::npos) return {};
+  p += tag.size();
+  return body.substr(p, body.find('"', p) - p);
+}
+
+// The first request on the first connection is answered; every later request
+// is read and then the connection is closed without a reply.
+bool first_only(int conn, int nth) { return conn == 0 && nth == 0; }
+
+}  // namespace
+
+TEST_CASE("F5: a request lost on a kept-alive connection is resent only when harmless",
+          "[transport][F5]") {
+  SECTION("a publish is resent once, with the same idempotency key, then reported failed") {
+    ScriptedServer s(first_only);
+    instant::Client c(cfg_at(s.url()));
+    CHECK(c.publish("chan", "first").offset == 1);
+    instant::Status st;
+    c.publish("chan", "second", {}, st);
+    CHECK(st.kind() == errc::transport);
+    const auto b = s.bodies();
+    REQUIRE(b.size() == 3);
+    CHECK_FALSE(idempotency_key(b[0]).empty());
+    CHECK(idempotency_key(b[1]) == idempotency_key(b[2]));
+    CHECK(idempotency_key(b[0]) != idempotency_key(b[1]));
+    CHECK(b[1] == b[2]);
+  }
+  SECTION("the caller's own idempotency key is the one sent and resent") {
+    ScriptedServer s(first_only);
+    instant::Client c(cfg_at(s.url()));
+    c.presence_stats("chan");  // warms up a kept-alive connection
+    instant::PublishRequest r;
+    r.channel = "chan";
+    r.data = R"({"x":1})";
+    r.options.idempotency_key = "caller-key-1";
+    instant::Status st;
+    c.publish_raw(r, st);
+    CHECK(st.kind() == errc::transport);
+    const auto b = s.bodies();
+    REQUIRE(b.size() == 3);
+    CHECK(idempotency_key(b[1]) == "caller-key-1");
+    CHECK(idempotency_key(b[2]) == "caller-key-1");
+  }
+  SECTION("a subscribe (not harmless twice) is sent once and reported") {
+    ScriptedServer s(first_only);
+    instant::Client c(cfg_at(s.url()));
+    c.presence_stats("chan");  // warms up a kept-alive connection
+    instant::SubscribeRequest r;
+    r.user = "u";
+    r.channel = "chan";
+    instant::Status st;
+    c.subscribe(r, st);
+    CHECK(st.kind() == errc::transport);
+    CHECK(st.message().find("not resent") != std::string::npos);
+    CHECK(s.bodies().size() == 2);
+  }
+  SECTION("without generated keys a publish is not resent either") {
+    ScriptedServer s(first_only);
+    instant::Config cfg = cfg_at(s.url());
+    cfg.idempotency_keys = false;
+    instant::Client c(cfg);
+    c.publish("chan", "first");
+    instant::Status st;
+    c.publish("chan", "second", {}, st);
+    CHECK(st.kind() == errc::transport);
+    const auto b = s.bodies();
+    REQUIRE(b.size() == 2);
+    CHECK(idempotency_key(b[1]).empty());
+  }
+  SECTION("a read (info) is resent and succeeds on the fresh connection") {
+    // conn 0 answers once, then reads and closes; conn 1 answers.
+    ScriptedServer s([](int conn, int nth) { return conn != 0 || nth == 0; });
+    instant::Client c(cfg_at(s.url()));
+    instant::Status st;
+    c.presence_stats("chan", st);
+    CHECK(st.ok());
+    c.presence_stats("chan", st);
+    CHECK(st.ok());
+    CHECK(s.bodies().size() == 3);
+  }
+  SECTION("on a fresh connection nothing is resent") {
+    ScriptedServer s([](int, int) { return false; });
+    instant::Client c(cfg_at(s.url()));
+    instant::Status st;
+    c.publish("chan", "m", {}, st);
+    CHECK(st.kind() == errc::transport);
+    CHECK(s.bodies().size() == 1);
+  }
 }
 
 TEST_CASE("Centrifugo's 400 for a malformed body is an HTTP status error", "[errors]") {

@@ -2,6 +2,7 @@
 // exercised through a tiny forwarding proxy to the real Centrifugo.
 #include "catch.hpp"
 #include "centrifugo_server.hpp"
+#include "loopback_server.hpp"
 
 #include <instant/client.hpp>
 
@@ -36,47 +37,19 @@ int connect_to(int port) {
 // to `upstream_port`. Counts the requests it saw.
 class ForwardProxy {
  public:
-  explicit ForwardProxy(int upstream_port) : upstream_(upstream_port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(fd_, 8);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ForwardProxy() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  explicit ForwardProxy(int upstream_port)
+      : upstream_(upstream_port), server_([this](int c, int) { relay(c); }) {}
+  std::string url() const { return server_.url(); }
   int requests() const { return requests_; }
 
  private:
-  void serve() {
-    for (;;) {
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0 || stop_) {
-        if (c >= 0) ::close(c);
-        return;
-      }
-      relay(c);
-      ::close(c);
-    }
-  }
-
   void relay(int c) {
     int u = connect_to(upstream_);
     if (u < 0) return;
     std::string pending;
     pollfd fds[2] = {{c, POLLIN, 0}, {u, POLLIN, 0}};
     char buf[16384];
-    while (!stop_ && ::poll(fds, 2, 2000) > 0) {
+    while (!server_.stopping() && ::poll(fds, 2, 2000) > 0) {
       if (fds[0].revents & (POLLIN | POLLHUP)) {
         ssize_t n = ::recv(c, buf, sizeof buf, 0);
         if (n <= 0) break;
@@ -104,11 +77,8 @@ class ForwardProxy {
   }
 
   int upstream_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
-  std::thread thread_;
+  instant_test::LoopbackServer server_;  // last: stopped first
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The login / get_token / subscribe bundle: authorized channels, tokens the
 // verifier accepts, server-side subscription claims, anonymous handling.
 #include "catch.hpp"
+#include "json_oracle.hpp"
 
 #include <instant/bundle.hpp>
 
@@ -30,7 +31,7 @@ instant::Verifier verifier() {
 
 rapidjson::Document parse(const std::string& s) {
   rapidjson::Document d;
-  REQUIRE(instant::detail::parse(d, s));
+  REQUIRE(rj_parse(d, s));
   return d;
 }
 

@@ -1,5 +1,6 @@
 // Config parsing and the django-instant envelope: pure logic, no server.
 #include "catch.hpp"
+#include "json_oracle.hpp"
 #include "detail/json.hpp"
 
 #include <instant/client.hpp>
@@ -85,7 +86,7 @@ TEST_CASE("envelope keys come in django-instant's order, optional ones only when
 TEST_CASE("string encoding is the envelope as one JSON string", "[envelope]") {
   std::string s = env("c", instant::Event().message("hi").data("{\"a\":1}"), instant::EnvelopeEncoding::string);
   rapidjson::Document d;
-  REQUIRE(instant::detail::parse(d, s));
+  REQUIRE(rj_parse(d, s));
   REQUIRE(d.IsString());
   CHECK(std::string(d.GetString()) == R"({"channel":"c","site":"Site","message":"hi","data":{"a":1}})");
 }

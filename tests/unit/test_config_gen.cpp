@@ -1,5 +1,6 @@
 // genconfig: structure of the generated Centrifugo config, secrets, settings.
 #include "catch.hpp"
+#include "json_oracle.hpp"
 
 #include <instant/config_gen.hpp>
 
@@ -17,7 +18,7 @@ namespace {
 
 rapidjson::Document parse(const std::string& s) {
   rapidjson::Document d;
-  REQUIRE(instant::detail::parse(d, s));
+  REQUIRE(rj_parse(d, s));
   REQUIRE(d.IsObject());
   return d;
 }
@@ -29,7 +30,7 @@ const rapidjson::Value& at(const rapidjson::Value& v, const char* path) {
   while (start <= p.size()) {
     auto dot = p.find('.', start);
     std::string key = p.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    cur = instant::detail::member(*cur, key.c_str());
+    cur = rj_member(*cur, key.c_str());
     INFO(path);
     REQUIRE(cur != nullptr);
     if (dot == std::string::npos) break;
@@ -90,8 +91,8 @@ TEST_CASE("genconfig: secrets, origins, namespaces and settings", "[genconfig]")
   CHECK(nss[0]["history_size"].GetInt() == 100);
   CHECK(std::string(nss[0]["history_ttl"].GetString()) == "300s");
   CHECK(nss[0]["presence"].GetBool());
-  CHECK(instant::detail::member(nss[0], "subscribe_proxy_enabled") == nullptr);
-  CHECK(instant::detail::member(at(d, "client"), "proxy") == nullptr);
+  CHECK(rj_member(nss[0], "subscribe_proxy_enabled") == nullptr);
+  CHECK(rj_member(at(d, "client"), "proxy") == nullptr);
   CHECK(at(d, "channel.without_namespace.history_size").GetInt() == 100);
 
   CHECK(g.settings_text() == "CENTRIFUGO_HOST=http://localhost\nCENTRIFUGO_PORT=8427\n"
@@ -123,9 +124,9 @@ TEST_CASE("genconfig: proxies, no history, given secrets", "[genconfig]") {
   const auto& ns = at(d, "channel.namespaces")[0];
   CHECK(ns["subscribe_proxy_enabled"].GetBool());
   CHECK(ns["sub_refresh_proxy_enabled"].GetBool());
-  CHECK(instant::detail::member(ns, "history_size") == nullptr);
+  CHECK(rj_member(ns, "history_size") == nullptr);
   CHECK_FALSE(at(d, "admin.enabled").GetBool());
-  CHECK(instant::detail::member(at(d, "admin"), "password") == nullptr);
+  CHECK(rj_member(at(d, "admin"), "password") == nullptr);
 }
 
 TEST_CASE("genconfig refuses bad options with a clear error", "[genconfig]") {

@@ -1,6 +1,7 @@
 // Token building blocks: base64url strictness, HMAC known answers, key checks,
 // signatures and JWKs for every algorithm.
 #include "catch.hpp"
+#include "json_oracle.hpp"
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
 #include "test_keys.hpp"
@@ -258,25 +259,25 @@ TEST_CASE("JWKs describe the public keys", "[token][jwks]") {
   Signer hs = Signer::hmac(std::string(32, 'x'));
 
   rapidjson::Document d;
-  REQUIRE(instant::detail::parse(d, rs.jwk()));
-  CHECK(instant::detail::get_string(d, "kty") == "RSA");
-  CHECK(instant::detail::get_string(d, "kid") == "r1");
-  CHECK(instant::detail::get_string(d, "alg") == "RS256");
-  CHECK(instant::detail::get_string(d, "e") == "AQAB");
-  CHECK(instant::detail::get_string(d, "n").size() == 342);  // 256 bytes
+  REQUIRE(rj_parse(d, rs.jwk()));
+  CHECK(rj_string(d, "kty") == "RSA");
+  CHECK(rj_string(d, "kid") == "r1");
+  CHECK(rj_string(d, "alg") == "RS256");
+  CHECK(rj_string(d, "e") == "AQAB");
+  CHECK(rj_string(d, "n").size() == 342);  // 256 bytes
 
-  REQUIRE(instant::detail::parse(d, es.jwk()));
-  CHECK(instant::detail::get_string(d, "kty") == "EC");
-  CHECK(instant::detail::get_string(d, "crv") == "P-256");
-  CHECK(instant::detail::get_string(d, "x").size() == 43);
-  CHECK(instant::detail::get_string(d, "y").size() == 43);
+  REQUIRE(rj_parse(d, es.jwk()));
+  CHECK(rj_string(d, "kty") == "EC");
+  CHECK(rj_string(d, "crv") == "P-256");
+  CHECK(rj_string(d, "x").size() == 43);
+  CHECK(rj_string(d, "y").size() == 43);
 
-  REQUIRE(instant::detail::parse(d, ed.jwk()));
-  CHECK(instant::detail::get_string(d, "kty") == "OKP");
-  CHECK(instant::detail::get_string(d, "crv") == "Ed25519");
-  CHECK(instant::detail::get_string(d, "x").size() == 43);
+  REQUIRE(rj_parse(d, ed.jwk()));
+  CHECK(rj_string(d, "kty") == "OKP");
+  CHECK(rj_string(d, "crv") == "Ed25519");
+  CHECK(rj_string(d, "x").size() == 43);
 
-  REQUIRE(instant::detail::parse(d, instant::make_jwks({&ed, &es, &rs})));
+  REQUIRE(rj_parse(d, instant::make_jwks({&ed, &es, &rs})));
   REQUIRE(d["keys"].IsArray());
   CHECK(d["keys"].Size() == 3);
   CHECK(std::string(d["keys"][0]["kid"].GetString()) == "d1");
