@@ -12,7 +12,6 @@ HERE="$ROOT/bench/python"
 ROUNDS="${1:-5}"
 WORK="${WORK_DIR:-$ROOT/build/bench-python}"
 PY="${PYTHON:-python3}"
-CENTRIFUGO="${INSTANT_CENTRIFUGO_BIN:-$ROOT/.tools/bin/centrifugo}"
 mkdir -p "$WORK"
 
 make_venv() {  # make_venv NAME: a fresh venv, its python printed
@@ -30,23 +29,18 @@ make_venv django-instant
 pip django-instant install --no-deps -r "$HERE/requirements-django-instant.txt"
 
 # One Centrifugo on 127.0.0.1, history on for the bench channel.
-port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-key="bench-api-key-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
+. "$ROOT/scripts/lib/centrifugo.sh"
+trap stop_centrifugo EXIT
+port="$(free_port)"
+key="$(random_secret)"
 cat >"$WORK/config.json" <<JSON
 {"http_server": {"address": "127.0.0.1", "port": $port}, "http_api": {"key": "$key"},
  "log": {"level": "error"}, "health": {"enabled": true}, "usage_stats": {"disabled": true},
  "channel": {"without_namespace": {"history_size": 100, "history_ttl": "300s"}}}
 JSON
-"$CENTRIFUGO" -c "$WORK/config.json" >"$WORK/centrifugo.log" 2>&1 &
-cpid=$!
-trap 'kill $cpid 2>/dev/null; wait $cpid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$port/health" >/dev/null || { cat "$WORK/centrifugo.log"; exit 1; }
+start_centrifugo "$WORK/config.json" "$port" "$WORK/centrifugo.log"
 
-echo "Python publishers, $(nproc) cores, Centrifugo $("$CENTRIFUGO" version 2>/dev/null | head -1), $ROUNDS rounds"
+echo "Python publishers, $(nproc) cores, Centrifugo $("$ROOT/.tools/bin/centrifugo" version 2>/dev/null | head -1), $ROUNDS rounds"
 "$PY" "$HERE/bench.py" "http://127.0.0.1:$port" "$key" "$ROUNDS" \
   instant-seq="$WORK/instant/bin/python" instant-batch="$WORK/instant/bin/python" \
   cent-seq="$WORK/cent/bin/python" cent-batch="$WORK/cent/bin/python" \

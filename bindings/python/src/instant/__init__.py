@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ._native import lib as _lib
 from .channels import Channel, Level, Registry, User, bundle, channel_namespace, private_name, validate_channel
-from .client import Batch, BatchReply, BroadcastItem, Client, Position, PublishOptions
+from .client import Batch, BatchReply, BroadcastItem, Client, Outcome, Position, PublishOptions
 from .errors import (AlreadyExists, CentrifugoError, ConfigError, ErrorCode, Forbidden, HTTPStatusError,
                      InstantError, InternalError, InvalidArgument, MalformedReply, NotFound, PartialFailure,
                      ServerError, StorageError, Timeout, TokenError, TransportError, Unauthorized)
@@ -25,7 +25,7 @@ from .proxy import PROXY_KINDS, ProxyHandler, ProxyRequest
 from .tokens import Signer, VerifiedToken, Verifier, jwks
 
 __all__ = [
-    "Client", "Position", "PublishOptions", "BroadcastItem", "Batch", "BatchReply",
+    "Client", "Position", "PublishOptions", "Outcome", "BroadcastItem", "Batch", "BatchReply",
     "Signer", "Verifier", "VerifiedToken", "jwks",
     "Level", "Channel", "User", "Registry", "bundle", "validate_channel", "channel_namespace", "private_name",
     "ProxyHandler", "ProxyRequest", "PROXY_KINDS",

@@ -51,6 +51,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "instant_config_set_api_mode": (_int, [_vp, _int]),
     "instant_config_set_envelope_encoding": (_int, [_vp, _int]),
     "instant_config_set_max_payload": (_int, [_vp, _sz]),
+    "instant_config_set_max_reply": (_int, [_vp, _sz]),
+    "instant_config_set_idempotency_keys": (_int, [_vp, _int]),
     "instant_config_validate": (_int, [_vp]),
     "instant_config_url": (_str, [_vp]),
     "instant_config_site": (_str, [_vp]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import dataclasses
 import functools
 import json
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
@@ -17,7 +18,7 @@ from . import _native as n
 from ._native import b, check, lib
 from .errors import ErrorCode, exception_for
 
-__all__ = ["Client", "Position", "PublishOptions", "BroadcastItem", "Batch", "BatchReply"]
+__all__ = ["Client", "Position", "PublishOptions", "Outcome", "BroadcastItem", "Batch", "BatchReply"]
 
 _ENVELOPES = {"object": 0, "string": 1}
 
@@ -57,11 +58,11 @@ class PublishOptions(n.Handle):
         return cls(**options) if options else None
 
 
-class BroadcastItem(NamedTuple):
-    """One channel's outcome in a broadcast: ok, or the error (code, message,
-    server_code); offset/epoch when it was kept in history."""
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """One item's outcome in a broadcast or batch: ok, or the error (code,
+    message, server_code); offset/epoch of a publication kept in history."""
 
-    channel: str
     ok: bool
     offset: int
     epoch: str
@@ -74,20 +75,19 @@ class BroadcastItem(NamedTuple):
         return None if self.ok else exception_for(self.code, self.message, 0, self.server_code)
 
 
-class BatchReply(NamedTuple):
-    """One command's reply in a batch: its method, and its result (a dict) or error."""
+@dataclasses.dataclass(frozen=True)
+class BroadcastItem(Outcome):
+    """One channel's outcome in a broadcast."""
 
-    method: str
-    ok: bool
-    result: Optional[Dict[str, Any]]
-    offset: int
-    epoch: str
-    code: int
-    message: str
-    server_code: int
+    channel: str = ""
 
-    def error(self) -> Optional[Exception]:
-        return None if self.ok else exception_for(self.code, self.message, 0, self.server_code)
+
+@dataclasses.dataclass(frozen=True)
+class BatchReply(Outcome):
+    """One command's reply in a batch: its method and its result (a dict, None on error)."""
+
+    method: str = ""
+    result: Optional[Dict[str, Any]] = None
 
 
 class Batch(n.Handle):
@@ -146,7 +146,10 @@ class Client(n.Handle):
     SITE_NAME; INSTANT_TIMEOUT_MS, ...); keyword arguments override it, and
     from_env=False starts from the defaults instead. Timeouts are in seconds.
     envelope="string" sends the django-instant envelope as a JSON string (for
-    frontends written for django-instant). No I/O happens here.
+    frontends written for django-instant). max_payload / max_reply bound the
+    bytes sent and read. idempotency_keys (on by default) gives every publish
+    without its own key a generated one, so a resend after a lost reply is
+    dropped by Centrifugo. No I/O happens here.
     """
 
     _free = lib.instant_client_free
@@ -156,7 +159,8 @@ class Client(n.Handle):
                  connect_timeout: Optional[float] = None, verify_tls: Optional[bool] = None,
                  ca_file: Optional[str] = None, proxy: Optional[str] = None,
                  envelope: Optional[str] = None, legacy_api: Optional[bool] = None,
-                 max_payload: Optional[int] = None, from_env: bool = True) -> None:
+                 max_payload: Optional[int] = None, max_reply: Optional[int] = None,
+                 idempotency_keys: Optional[bool] = None, from_env: bool = True) -> None:
         cfg = n.new_handle(lib.instant_config_from_env if from_env else lib.instant_config_new)
         try:
             if url is not None:
@@ -183,6 +187,10 @@ class Client(n.Handle):
                 check(lib.instant_config_set_api_mode(cfg, int(bool(legacy_api))))
             if max_payload is not None:
                 check(lib.instant_config_set_max_payload(cfg, max_payload))
+            if max_reply is not None:
+                check(lib.instant_config_set_max_reply(cfg, max_reply))
+            if idempotency_keys is not None:
+                check(lib.instant_config_set_idempotency_keys(cfg, int(bool(idempotency_keys))))
             self.url: str = n.text(lib.instant_config_url(cfg))
             self.site: str = n.text(lib.instant_config_site(cfg))
             self._adopt(n.new_handle(lib.instant_client_new, cfg))
@@ -290,15 +298,10 @@ class Client(n.Handle):
         try:
             out = []
             for i in range(lib.instant_batch_result_count(res)):
-                code = lib.instant_batch_result_code(res, i)
+                fields = _outcome(res, i, "batch")
                 body = n.text(lib.instant_batch_result_json(res, i))
-                out.append(BatchReply(
-                    method=n.text(lib.instant_batch_result_method(res, i)), ok=code == 0,
-                    result=json.loads(body) if code == 0 and body else None,
-                    offset=lib.instant_batch_result_offset(res, i),
-                    epoch=n.text(lib.instant_batch_result_epoch(res, i)), code=code,
-                    message=n.text(lib.instant_batch_result_message(res, i)),
-                    server_code=lib.instant_batch_result_server_code(res, i)))
+                out.append(BatchReply(**fields, method=n.text(lib.instant_batch_result_method(res, i)),
+                                      result=json.loads(body) if fields["ok"] and body else None))
             return out
         finally:
             lib.instant_batch_result_free(res)
@@ -409,14 +412,17 @@ def _broadcast_items(rc: int, res: ctypes.c_void_p, channels: Sequence[str]) -> 
     if rc not in (0, ErrorCode.EPARTIAL):
         check(rc)
     try:
-        out = []
-        for i in range(lib.instant_broadcast_result_count(res)):
-            code = lib.instant_broadcast_result_code(res, i)
-            out.append(BroadcastItem(
-                channel=channels[i], ok=code == 0, offset=lib.instant_broadcast_result_offset(res, i),
-                epoch=n.text(lib.instant_broadcast_result_epoch(res, i)), code=code,
-                message=n.text(lib.instant_broadcast_result_message(res, i)),
-                server_code=lib.instant_broadcast_result_server_code(res, i)))
-        return out
+        return [BroadcastItem(**_outcome(res, i, "broadcast"), channel=channels[i])
+                for i in range(lib.instant_broadcast_result_count(res))]
     finally:
         lib.instant_broadcast_result_free(res)
+
+
+def _outcome(res: ctypes.c_void_p, i: int, kind: str) -> Dict[str, Any]:
+    """Item i of an instant_broadcast_result or instant_batch_result (kind)."""
+    def get(field: str) -> Any:
+        return getattr(lib, f"instant_{kind}_result_{field}")(res, i)
+
+    code = get("code")
+    return {"ok": code == 0, "offset": get("offset"), "epoch": n.text(get("epoch")), "code": code,
+            "message": n.text(get("message")), "server_code": get("server_code")}
