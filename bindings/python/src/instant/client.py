@@ -126,6 +126,37 @@ class Batch(n.Handle):
         return int(lib.instant_batch_size(self._ptr))
 
 
+class _Event(n.Handle):
+    """The envelope fields beyond channel and message (an instant_event); ptr
+    is None (NULL) when none is set."""
+
+    _free = lib.instant_event_free
+
+    @classmethod
+    def of(cls, data: Any, event_class: Optional[str], bucket: Optional[str], site: Optional[str],
+           options: Dict[str, Any]) -> "_Event":
+        self = cls()
+        if data is None and not event_class and not bucket and site is None and not options:
+            return self
+        self._adopt(n.new_handle(lib.instant_event_new))
+        if data is not None:
+            check(lib.instant_event_set_data(self._h, n.json_bytes(data)))
+        if event_class:
+            check(lib.instant_event_set_event_class(self._h, b(event_class)))
+        if bucket:
+            check(lib.instant_event_set_bucket(self._h, b(bucket)))
+        if site is not None:
+            check(lib.instant_event_set_site(self._h, b(site)))
+        if options:
+            opts = PublishOptions(**options)  # alive until the event has copied it
+            check(lib.instant_event_set_options(self._h, opts._h))
+        return self
+
+    @property
+    def ptr(self) -> Optional[ctypes.c_void_p]:
+        return self._h
+
+
 def _async(method: Any) -> Any:
     """The awaitable form of a blocking Client method (runs in the loop's default executor)."""
 
@@ -214,28 +245,10 @@ class Client(n.Handle):
         "event_class"?,"bucket"?} into channel. Needs message or data (data: a
         JSON value, or JSON text as str/bytes). options: tags, skip_history,
         idempotency_key, delta, version, version_epoch. Returns the Position."""
-        ev = None
-        if data is not None or event_class or bucket or site is not None or options:
-            ev = n.new_handle(lib.instant_event_new)
-        try:
-            if ev is not None:
-                if data is not None:
-                    check(lib.instant_event_set_data(ev, n.json_bytes(data)))
-                if event_class:
-                    check(lib.instant_event_set_event_class(ev, b(event_class)))
-                if bucket:
-                    check(lib.instant_event_set_bucket(ev, b(bucket)))
-                if site is not None:
-                    check(lib.instant_event_set_site(ev, b(site)))
-                if options:
-                    opts = PublishOptions(**options)
-                    check(lib.instant_event_set_options(ev, opts._h))
+        with _Event.of(data, event_class, bucket, site, options) as ev:
             pos = ctypes.c_void_p()
-            check(lib.instant_client_publish(ctypes.byref(pos), self._ptr, b(channel), b(message), ev))
+            check(lib.instant_client_publish(ctypes.byref(pos), self._ptr, b(channel), b(message), ev.ptr))
             return _position(pos)
-        finally:
-            if ev is not None:
-                lib.instant_event_free(ev)
 
     def publish_raw(self, channel: str, data: Any, **options: Any) -> Position:
         """Centrifugo's publish as is: data is a JSON value, or JSON text (str/bytes)."""
@@ -268,25 +281,14 @@ class Client(n.Handle):
 
     def broadcast_event(self, channels: Sequence[str], message: Optional[str] = None, *, data: Any = None,
                         event_class: Optional[str] = None, bucket: Optional[str] = None,
-                        site: Optional[str] = None) -> List[BroadcastItem]:
+                        site: Optional[str] = None, **options: Any) -> List[BroadcastItem]:
         """The django-instant envelope into each channel (each names its own channel)."""
-        ev = n.new_handle(lib.instant_event_new)
-        try:
-            if data is not None:
-                check(lib.instant_event_set_data(ev, n.json_bytes(data)))
-            if event_class:
-                check(lib.instant_event_set_event_class(ev, b(event_class)))
-            if bucket:
-                check(lib.instant_event_set_bucket(ev, b(bucket)))
-            if site is not None:
-                check(lib.instant_event_set_site(ev, b(site)))
-            names = [b(c) for c in channels]
+        names = [b(c) for c in channels]
+        with _Event.of(data, event_class, bucket, site, options) as ev:
             res = ctypes.c_void_p()
             rc = lib.instant_client_broadcast_event(ctypes.byref(res), self._ptr, n.strv(names), len(names),
-                                                    b(message), ev)
+                                                    b(message), ev.ptr)
             return _broadcast_items(rc, res, channels)
-        finally:
-            lib.instant_event_free(ev)
 
     def batch(self, batch: Batch) -> List[BatchReply]:
         """Sends a Batch; one BatchReply per command, in order. Per-command
