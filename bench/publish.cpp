@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
 
   // The exact body publish() sends, for wrk and curl.
   instant::Status st;
-  std::string envelope = instant::make_envelope(channel, instant::Event().message(message), cfg.site,
-                                                cfg.encoding, st);
+  instant::Event ev;
+  ev.message = message;
+  std::string envelope = instant::make_envelope(channel, ev, cfg.site, cfg.encoding, st);
   const std::string body = "{\"channel\":\"" + channel + "\",\"data\":" + envelope + "}";
   const std::string url = cfg.url + "/api/publish";
 

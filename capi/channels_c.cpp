@@ -116,7 +116,9 @@ instant_error_t instant_level_from_name(instant_level_t* out, const char* name) 
 instant_error_t instant_channel_validate(const char* name) {
   return guard([&] {
     if (!name) return null_arg("name");
-    return record(instant::validate_channel_name(name));
+    instant::Status st;
+    instant::validate_channel_name(name, {}, st);
+    return record(st);
   });
 }
 

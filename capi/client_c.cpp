@@ -32,6 +32,52 @@ instant_error_t give_position(instant_position** out, const instant::StreamPosit
   return record_ok();
 }
 
+void put_position(Writer& w, const instant::StreamPosition& p) {
+  w.StartObject();
+  if (p.offset != 0 || !p.epoch.empty()) {
+    w.Key("offset");
+    w.Uint64(p.offset);
+    w.Key("epoch");
+    put_string(w, p.epoch);
+  }
+  w.EndObject();
+}
+
+// The C ABI gives every batch reply's result as JSON; the C++ client keeps
+// publish and broadcast results typed only, so their JSON is rebuilt here.
+void fill_result_json(instant::BatchReply& r) {
+  if (!r.status.ok() || !r.result_json.empty()) return;
+  if (r.method != "publish" && r.method != "broadcast") return;
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  if (r.method == "publish") {
+    put_position(w, r.publish);
+  } else {
+    w.StartObject();
+    w.Key("responses");
+    w.StartArray();
+    for (const auto& item : r.broadcast.responses) {
+      w.StartObject();
+      if (item.status.ok()) {
+        w.Key("result");
+        put_position(w, item.result);
+      } else {
+        w.Key("error");
+        w.StartObject();
+        w.Key("code");
+        w.Int(item.status.server_code());
+        w.Key("message");
+        put_string(w, item.status.message());
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  r.result_json.assign(buf.GetString(), buf.GetSize());
+}
+
 // The EPARTIAL outcome of broadcast / batch when items failed.
 instant_error_t partial(std::size_t failed, std::size_t total) {
   return record(INSTANT_EPARTIAL, (std::to_string(failed) + " of " + std::to_string(total) +
@@ -92,7 +138,7 @@ instant_error_t instant_client_publish(instant_position** out, instant_client* c
     if (!client) return null_arg("client");
     if (!channel) return null_arg("channel");
     instant::Event e = ev ? ev->ev : instant::Event();
-    if (message) e.message(message);
+    if (message) e.message = std::string(message);
     instant::Status st;
     instant::PublishResult r = client->client.publish(channel, e, st);
     if (!st.ok()) return record(st);
@@ -187,7 +233,7 @@ instant_error_t instant_client_broadcast_event(instant_broadcast_result** out,
     std::vector<std::string> chans;
     if (!copy_strings(channels, n_channels, "channels", chans)) return last_error().code;
     instant::Event e = ev ? ev->ev : instant::Event();
-    if (message) e.message(message);
+    if (message) e.message = std::string(message);
     instant::Status st;
     instant::BroadcastResult r = client->client.broadcast_event(chans, e, st);
     if (!st.ok()) return record(st);
@@ -280,7 +326,7 @@ void instant_batch_free(instant_batch* batch) { delete batch; }
 instant_error_t instant_batch_set_parallel(instant_batch* batch, int parallel) {
   return guard([&] {
     if (!batch) return null_arg("batch");
-    batch->batch.parallel(parallel != 0);
+    batch->batch.parallel = parallel != 0;
     return record_ok();
   });
 }
@@ -295,7 +341,7 @@ instant_error_t instant_batch_add_publish(instant_batch* batch, const char* chan
     req.channel = channel;
     req.data.assign(data, data_len);
     if (opts) req.options = opts->opts;
-    batch->batch.publish(std::move(req));
+    batch->batch.add(std::move(req));
     return record_ok();
   });
 }
@@ -311,7 +357,7 @@ instant_error_t instant_batch_add_broadcast(instant_batch* batch, const char* co
     if (!copy_strings(channels, n_channels, "channels", req.channels)) return last_error().code;
     req.data.assign(data, data_len);
     if (opts) req.options = opts->opts;
-    batch->batch.broadcast(std::move(req));
+    batch->batch.add(std::move(req));
     return record_ok();
   });
 }
@@ -322,7 +368,7 @@ instant_error_t instant_batch_add_command(instant_batch* batch, const char* meth
     if (!batch) return null_arg("batch");
     if (!method) return null_arg("method");
     if (!params_json) return null_arg("params_json");
-    batch->batch.command(method, params_json);
+    batch->batch.add(method, params_json);
     return record_ok();
   });
 }
@@ -332,7 +378,7 @@ size_t instant_batch_size(const instant_batch* batch) {
     null_arg("batch");
     return 0;
   }
-  return batch->batch.size();
+  return batch->batch.commands.size();
 }
 
 instant_error_t instant_client_batch(instant_batch_result** out, instant_client* client,
@@ -346,7 +392,10 @@ instant_error_t instant_client_batch(instant_batch_result** out, instant_client*
     instant::BatchResult r = client->client.batch(batch->batch, st);
     if (!st.ok()) return record(st);
     std::size_t failed = 0;
-    for (const auto& rep : r.replies) failed += rep.status.ok() ? 0 : 1;
+    for (auto& rep : r.replies) {
+      failed += rep.status.ok() ? 0 : 1;
+      fill_result_json(rep);
+    }
     const std::size_t total = r.replies.size();
     *out = new instant_batch_result{std::move(r)};
     return failed ? partial(failed, total) : record_ok();
@@ -430,7 +479,12 @@ instant_error_t instant_client_unsubscribe(instant_client* client, const char* u
     if (!user) return null_arg("user");
     if (!channel) return null_arg("channel");
     instant::Status st;
-    client->client.unsubscribe(user, channel, opt(client_id), opt(session), st);
+    instant::UnsubscribeRequest req;
+    req.user = user;
+    req.channel = channel;
+    req.client = std::string(opt(client_id));
+    req.session = std::string(opt(session));
+    client->client.unsubscribe(req, st);
     return record(st);
   });
 }
@@ -534,9 +588,10 @@ instant_error_t instant_client_history(char** out, instant_client* client, const
     if (!client) return null_arg("client");
     if (!channel) return null_arg("channel");
     if (limit < -1) return record(INSTANT_EINVAL, "invalid argument: 'limit' must be -1 or more");
-    instant::HistoryOptions ho(limit, since ? std::optional<instant::StreamPosition>(since->pos)
-                                            : std::nullopt,
-                               reverse != 0);
+    instant::HistoryOptions ho;
+    ho.limit = limit;
+    if (since) ho.since = since->pos;
+    ho.reverse = reverse != 0;
     instant::Status st;
     instant::HistoryResult r = client->client.history(channel, ho, st);
     if (!st.ok()) return record(st);

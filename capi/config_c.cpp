@@ -159,7 +159,9 @@ instant_error_t instant_config_set_idempotency_keys(instant_config* cfg, int ena
 instant_error_t instant_config_validate(const instant_config* cfg) {
   return guard([&] {
     if (!cfg) return null_arg("cfg");
-    return record(cfg->cfg.validate());
+    instant::Status st;
+    cfg->cfg.validate(st);
+    return record(st);
   });
 }
 
@@ -291,18 +293,9 @@ void instant_event_free(instant_event* ev) { delete ev; }
 }  // extern "C"
 
 namespace {
-// Rebuilds an Event with one optional member changed (Event has no unsetters).
-instant::Event with(const instant::Event& e, const std::optional<std::string>* message,
-                    const std::optional<std::string>* data, const std::optional<std::string>* site) {
-  instant::Event n;
-  const auto& m = message ? *message : e.message();
-  const auto& d = data ? *data : e.data();
-  const auto& s = site ? *site : e.site();
-  if (m) n.message(*m);
-  if (d) n.data(std::string_view(*d));
-  if (s) n.site(*s);
-  n.event_class(e.event_class()).bucket(e.bucket()).options(e.options());
-  return n;
+// An absent (NULL) value unsets an optional member.
+std::optional<std::string> optional_text(const char* v) {
+  return v ? std::optional<std::string>(v) : std::nullopt;
 }
 }  // namespace
 
@@ -311,9 +304,7 @@ extern "C" {
 instant_error_t instant_event_set_message(instant_event* ev, const char* message) {
   return guard([&] {
     if (!ev) return null_arg("ev");
-    std::optional<std::string> v;
-    if (message) v = message;
-    ev->ev = with(ev->ev, &v, nullptr, nullptr);
+    ev->ev.message = optional_text(message);
     return record_ok();
   });
 }
@@ -321,28 +312,24 @@ instant_error_t instant_event_set_message(instant_event* ev, const char* message
 instant_error_t instant_event_set_data(instant_event* ev, const char* json) {
   return guard([&] {
     if (!ev) return null_arg("ev");
-    std::optional<std::string> v;
-    if (json) v = json;
-    ev->ev = with(ev->ev, nullptr, &v, nullptr);
+    ev->ev.data = optional_text(json);
     return record_ok();
   });
 }
 
 instant_error_t instant_event_set_event_class(instant_event* ev, const char* event_class) {
   return set_string(ev, "ev", event_class, "event_class",
-                    [&](std::string v) { ev->ev.event_class(v); });
+                    [&](std::string v) { ev->ev.event_class = std::move(v); });
 }
 
 instant_error_t instant_event_set_bucket(instant_event* ev, const char* bucket) {
-  return set_string(ev, "ev", bucket, "bucket", [&](std::string v) { ev->ev.bucket(v); });
+  return set_string(ev, "ev", bucket, "bucket", [&](std::string v) { ev->ev.bucket = std::move(v); });
 }
 
 instant_error_t instant_event_set_site(instant_event* ev, const char* site) {
   return guard([&] {
     if (!ev) return null_arg("ev");
-    std::optional<std::string> v;
-    if (site) v = site;
-    ev->ev = with(ev->ev, nullptr, nullptr, &v);
+    ev->ev.site = optional_text(site);
     return record_ok();
   });
 }
@@ -350,7 +337,7 @@ instant_error_t instant_event_set_site(instant_event* ev, const char* site) {
 instant_error_t instant_event_set_options(instant_event* ev, const instant_publish_options* opts) {
   return guard([&] {
     if (!ev) return null_arg("ev");
-    ev->ev.options(opts ? opts->opts : instant::PublishOptions{});
+    ev->ev.options = opts ? opts->opts : instant::PublishOptions{};
     return record_ok();
   });
 }

@@ -74,10 +74,11 @@ instant::SubscriptionClaims subscription_claims(const instant_claims& c) {
 
 // Maps a claims JSON object onto c (see instant_claims_set_json).
 instant::Status claims_from_json(const char* json, instant_claims& c) {
-  instant::ConnectionClaims conn;
-  instant::SubscriptionClaims sub;
   instant::Status st;
-  if (!instant::parse_claims_json(json, conn, sub, st)) return st;
+  instant::AnyClaims any = instant::parse_claims_json(json, st);
+  if (!st.ok()) return st;
+  instant::ConnectionClaims& conn = any.connection;
+  instant::SubscriptionClaims& sub = any.subscription;
   instant_claims out;
   out.common = static_cast<const instant::CommonClaims&>(conn);
   out.channels = std::move(conn.channels);
@@ -108,16 +109,17 @@ extern "C" {
 const char* instant_algorithm_name(instant_algorithm_t alg) {
   instant::Algorithm a;
   if (!to_alg(alg, a)) return nullptr;
-  return instant::algorithm_name(a);
+  return instant::to_string(a);
 }
 
 instant_error_t instant_algorithm_from_name(instant_algorithm_t* out, const char* name) {
   return guard([&] {
     if (!out) return null_arg("out");
     if (!name) return null_arg("name");
-    auto a = instant::parse_algorithm(name);
-    if (!a) return record(INSTANT_EINVAL, "invalid argument: 'name' is not a supported JWS algorithm");
-    *out = static_cast<instant_algorithm_t>(*a);
+    instant::Status st;
+    const instant::Algorithm a = instant::parse_algorithm(name, st);
+    if (!st.ok()) return record(INSTANT_EINVAL, "invalid argument: 'name' is not a supported JWS algorithm");
+    *out = static_cast<instant_algorithm_t>(a);
     return record_ok();
   });
 }
@@ -327,9 +329,9 @@ instant_error_t instant_signer_connection_token(char** out, const instant_signer
     *out = nullptr;
     if (!signer) return null_arg("signer");
     if (!claims) return null_arg("claims");
-    std::string tok;
     instant::Status st;
-    if (!signer->signer.connection_token(connection_claims(*claims), tok, st)) return record(st);
+    const std::string tok = signer->signer.connection_token(connection_claims(*claims), st);
+    if (!st.ok()) return record(st);
     *out = dup_string(tok);
     return record_ok();
   });
@@ -342,9 +344,9 @@ instant_error_t instant_signer_subscription_token(char** out, const instant_sign
     *out = nullptr;
     if (!signer) return null_arg("signer");
     if (!claims) return null_arg("claims");
-    std::string tok;
     instant::Status st;
-    if (!signer->signer.subscription_token(subscription_claims(*claims), tok, st)) return record(st);
+    const std::string tok = signer->signer.subscription_token(subscription_claims(*claims), st);
+    if (!st.ok()) return record(st);
     *out = dup_string(tok);
     return record_ok();
   });
@@ -355,9 +357,9 @@ instant_error_t instant_signer_jwk(char** out, const instant_signer* signer) {
     if (!out) return null_arg("out");
     *out = nullptr;
     if (!signer) return null_arg("signer");
-    std::string s;
     instant::Status st;
-    if (!signer->signer.jwk(s, st)) return record(st);
+    const std::string s = signer->signer.jwk(st);
+    if (!st.ok()) return record(st);
     *out = dup_string(s);
     return record_ok();
   });
@@ -368,9 +370,9 @@ instant_error_t instant_signer_public_key_pem(char** out, const instant_signer* 
     if (!out) return null_arg("out");
     *out = nullptr;
     if (!signer) return null_arg("signer");
-    std::string s;
     instant::Status st;
-    if (!signer->signer.public_key_pem(s, st)) return record(st);
+    const std::string s = signer->signer.public_key_pem(st);
+    if (!st.ok()) return record(st);
     *out = dup_string(s);
     return record_ok();
   });
@@ -389,9 +391,9 @@ instant_error_t instant_jwks(char** out, const instant_signer* const* signers, s
       }
       v.push_back(&signers[i]->signer);
     }
-    std::string s;
     instant::Status st;
-    if (!instant::make_jwks(v, s, st)) return record(st);
+    const std::string s = instant::make_jwks(v, st);
+    if (!st.ok()) return record(st);
     *out = dup_string(s);
     return record_ok();
   });
@@ -523,9 +525,9 @@ instant_error_t instant_verifier_verify(instant_verified_token** out, const inst
       case INSTANT_TOKEN_SUBSCRIPTION: k = instant::TokenKind::subscription; break;
       default: return record(INSTANT_EINVAL, "invalid argument: 'kind' is not an INSTANT_TOKEN_* value");
     }
-    instant::VerifiedToken vt;
     instant::Status st;
-    if (!verifier->verifier.verify(token, k, vt, st)) return record(st);
+    instant::VerifiedToken vt = verifier->verifier.verify(token, k, st);
+    if (!st.ok()) return record(st);
     if (out) *out = new instant_verified_token{std::move(vt)};
     return record_ok();
   });

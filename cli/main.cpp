@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       cli::fail(std::string(e.what()) + "\nusage: instant " + c.usage);
       return 2;
     } catch (const instant::Error& e) {
-      cli::fail(std::string(e.what()) + " [" + instant::describe(e.kind()) + "]");
+      cli::fail(std::string(e.what()) + " [" + instant::to_string(e.kind()) + "]");
       return 1;
     } catch (const std::exception& e) {
       cli::fail(e.what());

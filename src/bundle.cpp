@@ -62,7 +62,8 @@ Bundle make_bundle(const Signer& signer, const std::vector<Channel>& channels, c
     if (opts.server_side == ServerSide::channels) cc.channels.push_back(c.name);
     if (opts.server_side == ServerSide::subs) cc.subs.emplace_back(c.name, SubscribeOptions{});
   }
-  if (!signer.connection_token(cc, b.ws_token, st)) return {};
+  b.ws_token = signer.connection_token(cc, st);
+  if (!st) return {};
 
   b.channels.reserve(allowed.size());
   for (const auto& c : allowed) {
@@ -74,7 +75,8 @@ Bundle make_bundle(const Signer& signer, const std::vector<Channel>& channels, c
       sc.sub = sub;
       sc.channel = c.name;
       sc.ttl = opts.lifetime;
-      if (!signer.subscription_token(sc, bc.token, st)) return {};
+      bc.token = signer.subscription_token(sc, st);
+      if (!st) return {};
     }
     b.channels.push_back(std::move(bc));
   }

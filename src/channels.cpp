@@ -2,6 +2,7 @@
 
 #include "detail/files.hpp"
 #include "detail/json.hpp"
+#include "detail/text.hpp"
 
 #include <rapidjson/prettywriter.h>
 
@@ -27,18 +28,11 @@ const char* to_string(Level level) noexcept {
 }
 
 Level parse_level(std::string_view text, Status& st) {
-  st.clear();
-  static const Level all[] = {Level::public_, Level::users, Level::groups, Level::staff,
-                              Level::superuser};
-  for (Level l : all) {
-    if (text == to_string(l)) return l;
-  }
-  std::string shown(text.substr(0, 32));
-  if (!detail::utf8_valid(shown)) shown = "?";
-  st = Status(errc::invalid_argument,
-              "unknown channel level '" + shown +
-                  "' (expected public, users, groups, staff or superuser)");
-  return Level::superuser;
+  // django-instant's default level, superuser, comes first: it is the fallback.
+  static const Level all[] = {Level::superuser, Level::public_, Level::users, Level::groups,
+                              Level::staff};
+  return detail::parse_named(text, all, "channel level",
+                             "public, users, groups, staff or superuser", st);
 }
 
 Level parse_level(std::string_view text) {
@@ -46,84 +40,6 @@ Level parse_level(std::string_view text) {
   Level l = parse_level(text, st);
   throw_if_error(st);
   return l;
-}
-
-// ---------------------------------------------------------------- names
-
-namespace {
-
-bool namespace_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '.';
-}
-
-Status bad_name(const std::string& why) { return Status(errc::invalid_channel, why); }
-
-// A short, printable rendering of a (possibly hostile) name for messages.
-std::string shown_name(std::string_view name) {
-  std::string out;
-  for (char c : name.substr(0, 64)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u >= 0x7f) ? '?' : c;
-  }
-  if (name.size() > 64) out += "...";
-  return out;
-}
-
-}  // namespace
-
-Status validate_channel_name(std::string_view name, const NameRules& rules) {
-  if (name.empty()) return bad_name("channel name is empty");
-  if (name.size() > rules.max_length) {
-    return bad_name("channel name is " + std::to_string(name.size()) + " bytes, more than " +
-                    std::to_string(rules.max_length));
-  }
-  if (!detail::utf8_valid(name)) return bad_name("channel name is not valid UTF-8");
-  for (char c : name) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      return bad_name("channel name '" + shown_name(name) + "' contains a control character");
-    }
-    if (u >= 0x80 && !rules.allow_non_ascii) {
-      return bad_name("channel name '" + shown_name(name) +
-                      "' is not ASCII (Centrifugo allows that only with channel_regex)");
-    }
-  }
-  std::string_view rest = name;
-  if (rest.front() == '$') rest.remove_prefix(1);
-  if (rest.find('$') != std::string_view::npos) {
-    return bad_name("channel name '" + shown_name(name) +
-                    "': '$' is allowed only as the first character ($ns:chan)");
-  }
-  if (rest.empty()) return bad_name("channel name '$' has nothing after the '$'");
-  auto colon = rest.find(':');
-  if (colon != std::string_view::npos) {
-    std::string_view ns = rest.substr(0, colon);
-    if (ns.size() < 2 || !std::all_of(ns.begin(), ns.end(), namespace_char)) {
-      return bad_name("channel name '" + shown_name(name) + "': namespace '" + shown_name(ns) +
-                      "' must be 2 or more characters from [-a-zA-Z0-9_.]");
-    }
-    if (colon + 1 == rest.size()) {
-      return bad_name("channel name '" + shown_name(name) + "' is empty after its namespace");
-    }
-  }
-  return {};
-}
-
-void check_channel_name(std::string_view name, const NameRules& rules) {
-  throw_if_error(validate_channel_name(name, rules));
-}
-
-std::string channel_namespace(std::string_view name) {
-  if (!name.empty() && name.front() == '$') name.remove_prefix(1);
-  auto colon = name.find(':');
-  if (colon == std::string_view::npos) return {};
-  return std::string(name.substr(0, colon));
-}
-
-std::string private_channel_name(std::string_view name) {
-  if (!name.empty() && name.front() == '$') return std::string(name);
-  return "$" + std::string(name);
 }
 
 // ---------------------------------------------------------------- authorization
@@ -213,7 +129,8 @@ namespace {
 
 Status normalize(Channel& c, const RegistryOptions& opts) {
   if (opts.prefix_private && c.level != Level::public_) c.name = private_channel_name(c.name);
-  Status st = validate_channel_name(c.name, opts.rules);
+  Status st;
+  validate_channel_name(c.name, opts.rules, st);
   if (!st) return st;
   std::vector<std::string> groups;
   for (auto& g : c.groups) {
@@ -238,6 +155,20 @@ Status check_unique(const std::vector<Channel>& v) {
 }
 
 }  // namespace
+
+std::vector<Channel> parse_channels_json(std::string_view text, const RegistryOptions& opts) {
+  Status st;
+  auto v = parse_channels_json(text, opts, st);
+  throw_if_error(st);
+  return v;
+}
+
+std::vector<User> parse_users_json(std::string_view text) {
+  Status st;
+  auto v = parse_users_json(text, st);
+  throw_if_error(st);
+  return v;
+}
 
 namespace {
 
@@ -390,9 +321,15 @@ struct Registry::Impl {
 
 Registry::Registry(RegistryOptions opts) : opts_(std::move(opts)), impl_(std::make_unique<Impl>()) {}
 Registry::~Registry() = default;
+Registry::Registry(Registry&&) noexcept = default;
+Registry& Registry::operator=(Registry&&) noexcept = default;
+
+namespace {
+Status moved_from() { return Status(errc::invalid_argument, "the registry was moved from"); }
+}  // namespace
 
 std::string Registry::add(Channel channel, Status& st) {
-  st = normalize(channel, opts_);
+  st = impl_ ? normalize(channel, opts_) : moved_from();
   if (!st) return {};
   std::lock_guard<std::mutex> lk(impl_->write_mu);
   Snapshot cur = impl_->get();
@@ -417,7 +354,7 @@ std::string Registry::add(Channel channel) {
 }
 
 void Registry::update(Channel channel, Status& st) {
-  st = normalize(channel, opts_);
+  st = impl_ ? normalize(channel, opts_) : moved_from();
   if (!st) return;
   std::lock_guard<std::mutex> lk(impl_->write_mu);
   std::vector<Channel> next(*impl_->get());
@@ -438,12 +375,13 @@ void Registry::update(Channel channel) {
 }
 
 void Registry::remove(std::string_view name, Status& st) {
-  st.clear();
+  st = impl_ ? Status() : moved_from();
+  if (!st) return;
   std::lock_guard<std::mutex> lk(impl_->write_mu);
   std::vector<Channel> next(*impl_->get());
   auto it = std::find_if(next.begin(), next.end(), [&](const Channel& c) { return c.name == name; });
   if (it == next.end()) {
-    st = Status(errc::not_found, "no channel '" + shown_name(name) + "'");
+    st = Status(errc::not_found, "no channel '" + detail::printable(name) + "'");
     return;
   }
   next.erase(it);
@@ -457,6 +395,10 @@ void Registry::remove(std::string_view name) {
 }
 
 void Registry::replace_all(std::vector<Channel> channels, Status& st) {
+  if (!impl_) {
+    st = moved_from();
+    return;
+  }
   for (auto& c : channels) {
     st = normalize(c, opts_);
     if (!st) return;
@@ -474,23 +416,26 @@ void Registry::replace_all(std::vector<Channel> channels) {
 }
 
 std::optional<Channel> Registry::find(std::string_view name) const {
-  Snapshot s = impl_->get();
+  Snapshot s = snapshot();
   for (const auto& c : *s) {
     if (c.name == name) return c;
   }
   return std::nullopt;
 }
 
-std::vector<Channel> Registry::list() const { return *impl_->get(); }
-Registry::Snapshot Registry::snapshot() const { return impl_->get(); }
-std::size_t Registry::size() const { return impl_->get()->size(); }
+std::vector<Channel> Registry::list() const { return *snapshot(); }
+Registry::Snapshot Registry::snapshot() const {
+  static const Snapshot empty = std::make_shared<const std::vector<Channel>>();
+  return impl_ ? impl_->get() : empty;
+}
+std::size_t Registry::size() const { return snapshot()->size(); }
 
 std::vector<Channel> Registry::for_user(const User& user, const AuthorizeOptions& opts) const {
-  return authorized_channels(user, *impl_->get(), opts);
+  return authorized_channels(user, *snapshot(), opts);
 }
 
 std::vector<Decision> Registry::explain(const User& user, const AuthorizeOptions& opts) const {
-  Snapshot s = impl_->get();
+  Snapshot s = snapshot();
   std::vector<Decision> out;
   out.reserve(s->size());
   for (const auto& c : *s) out.push_back(instant::explain(user, c, opts));
@@ -498,6 +443,10 @@ std::vector<Decision> Registry::explain(const User& user, const AuthorizeOptions
 }
 
 void Registry::load_json(std::string_view text, Status& st) {
+  if (!impl_) {
+    st = moved_from();
+    return;
+  }
   std::vector<Channel> v = parse_channels_json(text, opts_, st);
   if (!st) return;
   std::lock_guard<std::mutex> lk(impl_->write_mu);
@@ -510,7 +459,7 @@ void Registry::load_json(std::string_view text) {
   throw_if_error(st);
 }
 
-std::string Registry::to_json() const { return channels_to_json(*impl_->get()); }
+std::string Registry::to_json() const { return channels_to_json(*snapshot()); }
 
 void Registry::load(const std::string& path, Status& st) {
   std::string text;

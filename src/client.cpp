@@ -1,5 +1,6 @@
 #include <instant/client.hpp>
 
+#include "detail/commands.hpp"
 #include "detail/json.hpp"
 #include "detail/transport.hpp"
 
@@ -12,6 +13,14 @@
 namespace instant {
 
 using detail::JsonWriter;
+using detail::check_broadcast;
+using detail::check_channel;
+using detail::check_options;
+using detail::check_publish;
+using detail::write_broadcast;
+using detail::write_opt;
+using detail::write_payload;
+using detail::write_publish;
 using detail::write_key;
 using detail::write_raw;
 using detail::write_string;
@@ -30,40 +39,28 @@ bool BatchResult::all_ok() const noexcept {
   return true;
 }
 
-Batch& Batch::publish(PublishRequest r) {
-  Command c;
+void Batch::add(PublishRequest r) {
+  BatchCommand c;
   c.method = "publish";
   c.publish = std::move(r);
-  commands_.push_back(std::move(c));
-  return *this;
+  commands.push_back(std::move(c));
 }
 
-Batch& Batch::broadcast(BroadcastRequest r) {
-  Command c;
+void Batch::add(BroadcastRequest r) {
+  BatchCommand c;
   c.method = "broadcast";
   c.broadcast = std::move(r);
-  commands_.push_back(std::move(c));
-  return *this;
+  commands.push_back(std::move(c));
 }
 
-Batch& Batch::command(std::string method, std::string params_json) {
-  Command c;
+void Batch::add(std::string method, std::string params_json) {
+  BatchCommand c;
   c.method = std::move(method);
   c.params = std::move(params_json);
-  commands_.push_back(std::move(c));
-  return *this;
+  commands.push_back(std::move(c));
 }
 
 namespace {
-
-constexpr std::size_t kMaxChannel = 255;
-
-// Writes "key": value only when value is not empty.
-void write_opt(JsonWriter& w, const char* key, std::string_view value) {
-  if (value.empty()) return;
-  write_key(w, key);
-  write_string(w, value);
-}
 
 // Writes "key": {"offset":N,"epoch":".."}.
 void write_position(JsonWriter& w, const char* key, const StreamPosition& pos) {
@@ -90,20 +87,7 @@ auto or_throw(Fn&& fn) {
   }
 }
 
-Status check_channel(std::string_view channel, const char* what = "channel") {
-  if (channel.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
-  if (channel.size() > kMaxChannel) {
-    return Status(errc::invalid_channel, std::string("'") + what + "' is longer than 255 bytes");
-  }
-  Status st = detail::validate_utf8(channel, what);
-  if (!st.ok()) return st;
-  for (char c : channel) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return Status(errc::invalid_channel, std::string("'") + what + "' contains a control character");
-    }
-  }
-  return {};
-}
+Status moved_from() { return Status(errc::invalid_argument, "the client was moved from"); }
 
 Status check_required(std::string_view v, const char* what) {
   if (v.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
@@ -113,107 +97,6 @@ Status check_required(std::string_view v, const char* what) {
 Status check_optional_json(std::string_view v, const char* what) {
   if (v.empty()) return {};
   return detail::validate_json(v, what);
-}
-
-Status check_options(const PublishOptions& o);
-
-// Checks data/b64data/options of a publish or broadcast.
-Status check_payload(std::string_view data, std::string_view b64data, const PublishOptions& o) {
-  if (data.empty() && b64data.empty()) {
-    return Status(errc::invalid_argument, "invalid argument: 'data' is empty (Centrifugo refuses empty data)");
-  }
-  if (!data.empty() && !b64data.empty()) {
-    return Status(errc::invalid_argument, "invalid argument: give 'data' or 'b64data', not both");
-  }
-  if (!data.empty()) {
-    Status st = detail::validate_json(data, "data");
-    if (!st.ok()) return st;
-  }
-  if (!b64data.empty()) {
-    for (char c : b64data) {
-      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '+' || c == '/' || c == '=';
-      if (!ok) return Status(errc::invalid_argument, "invalid argument: 'b64data' is not base64");
-    }
-  }
-  return check_options(o);
-}
-
-Status check_options(const PublishOptions& o) {
-  for (const auto& t : o.tags) {
-    Status st = detail::validate_utf8(t.first, "tags");
-    if (st.ok()) st = detail::validate_utf8(t.second, "tags");
-    if (!st.ok()) return st;
-  }
-  Status st = detail::validate_utf8(o.idempotency_key, "idempotency_key");
-  if (st.ok()) st = detail::validate_utf8(o.version_epoch, "version_epoch");
-  return st;
-}
-
-// `key`: the idempotency_key to send (the caller's or a generated one; empty: none).
-void write_payload(JsonWriter& w, std::string_view data, std::string_view b64data,
-                   const PublishOptions& o, std::string_view key) {
-  if (!data.empty()) {
-    write_key(w, "data");
-    write_raw(w, data);
-  }
-  write_opt(w, "b64data", b64data);
-  if (o.skip_history) {
-    write_key(w, "skip_history");
-    w.Bool(true);
-  }
-  if (!o.tags.empty()) {
-    write_key(w, "tags");
-    w.StartObject();
-    for (const auto& t : o.tags) {
-      write_key(w, t.first);
-      write_string(w, t.second);
-    }
-    w.EndObject();
-  }
-  write_opt(w, "idempotency_key", key);
-  if (o.delta) {
-    write_key(w, "delta");
-    w.Bool(true);
-  }
-  if (o.version != 0) {
-    write_key(w, "version");
-    w.Uint64(o.version);
-  }
-  write_opt(w, "version_epoch", o.version_epoch);
-}
-
-Status check_publish(const PublishRequest& r) {
-  Status st = check_channel(r.channel);
-  if (st.ok()) st = check_payload(r.data, r.b64data, r.options);
-  return st;
-}
-
-void write_publish(JsonWriter& w, const PublishRequest& r, std::string_view key) {
-  w.StartObject();
-  write_key(w, "channel");
-  write_string(w, r.channel);
-  write_payload(w, r.data, r.b64data, r.options, key);
-  w.EndObject();
-}
-
-Status check_broadcast(const BroadcastRequest& r) {
-  if (r.channels.empty()) return Status(errc::invalid_argument, "invalid argument: 'channels' is empty");
-  for (const auto& c : r.channels) {
-    Status st = check_channel(c, "channels");
-    if (!st.ok()) return st;
-  }
-  return check_payload(r.data, r.b64data, r.options);
-}
-
-void write_broadcast(JsonWriter& w, const BroadcastRequest& r, std::string_view key) {
-  w.StartObject();
-  write_key(w, "channels");
-  w.StartArray();
-  for (const auto& c : r.channels) write_string(w, c);
-  w.EndArray();
-  write_payload(w, r.data, r.b64data, r.options, key);
-  w.EndObject();
 }
 
 using detail::JsonDoc;
@@ -411,43 +294,49 @@ struct Client::Impl {
 };
 
 Client::Client(Config cfg) {
-  throw_if_error(cfg.validate());
+  cfg.validate();
   impl_ = std::make_unique<Impl>(std::move(cfg));
 }
 
 Client::Client(Config cfg, Status& st) {
-  st = cfg.validate();
+  cfg.validate(st);
   impl_ = std::make_unique<Impl>(std::move(cfg));
 }
 
 Client Client::from_env() { return Client(Config::from_env()); }
 
+Client Client::from_env(Status& st) { return Client(Config::from_env(st), st); }
+
 Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-const Config& Client::config() const noexcept { return impl_->cfg; }
+const Config& Client::config() const noexcept {
+  static const Config defaults;
+  return impl_ ? impl_->cfg : defaults;
+}
 
 ClientStats Client::stats() const noexcept {
+  if (!impl_) return {};
   return {impl_->transport->requests(), impl_->transport->connections_opened()};
 }
 
 // ---- publish -------------------------------------------------------------
 
 PublishResult Client::publish(std::string_view channel, const Event& event, Status& st) {
+  if (!impl_) return (st = moved_from()), PublishResult();
+  // The channel first (its rules), then the envelope checks the payload.
+  st = check_channel(channel, impl_->cfg.channel_rules);
+  if (!st.ok()) return {};
   const std::string data = make_envelope(channel, event, impl_->cfg.site, impl_->cfg.encoding, st);
+  if (st.ok()) st = check_options(event.options);
   if (!st.ok()) return {};
-  // make_envelope checked the payload already; the channel's limits and the
-  // options remain.
-  st = check_channel(channel);
-  if (st.ok()) st = check_options(event.options());
-  if (!st.ok()) return {};
-  const std::string key = impl_->key_for(event.options());
+  const std::string key = impl_->key_for(event.options);
   std::string params = Impl::build([&](JsonWriter& w) {
     w.StartObject();
     write_key(w, "channel");
     write_string(w, channel);
-    write_payload(w, data, {}, event.options(), key);
+    write_payload(w, data, {}, event.options, key);
     w.EndObject();
   });
   JsonDoc doc;
@@ -461,21 +350,21 @@ PublishResult Client::publish(std::string_view channel, const Event& event) {
   return or_throw([&](Status& st) { return publish(channel, event, st); });
 }
 
-PublishResult Client::publish(std::string_view channel, std::string_view message, const Event& extra) {
-  Event ev = extra;
-  ev.message(message);
+PublishResult Client::publish(std::string_view channel, std::string_view message) {
+  Event ev;
+  ev.message = std::string(message);
   return publish(channel, ev);
 }
 
-PublishResult Client::publish(std::string_view channel, std::string_view message, const Event& extra,
-                              Status& st) {
-  Event ev = extra;
-  ev.message(message);
+PublishResult Client::publish(std::string_view channel, std::string_view message, Status& st) {
+  Event ev;
+  ev.message = std::string(message);
   return publish(channel, ev, st);
 }
 
 PublishResult Client::publish_raw(const PublishRequest& req, Status& st) {
-  st = check_publish(req);
+  if (!impl_) return (st = moved_from()), PublishResult();
+  st = check_publish(req, impl_->cfg.channel_rules);
   if (!st.ok()) return {};
   const std::string key = impl_->key_for(req.options);
   std::string params = Impl::build([&](JsonWriter& w) { write_publish(w, req, key); });
@@ -493,7 +382,8 @@ PublishResult Client::publish_raw(const PublishRequest& req) {
 // ---- broadcast -----------------------------------------------------------
 
 BroadcastResult Client::broadcast(const BroadcastRequest& req, Status& st) {
-  st = check_broadcast(req);
+  if (!impl_) return (st = moved_from()), BroadcastResult();
+  st = check_broadcast(req, impl_->cfg.channel_rules);
   if (!st.ok()) return {};
   const std::string key = impl_->key_for(req.options);
   std::string params = Impl::build([&](JsonWriter& w) { write_broadcast(w, req, key); });
@@ -510,16 +400,17 @@ BroadcastResult Client::broadcast(const BroadcastRequest& req) {
 
 BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels, const Event& event,
                                         Status& st) {
-  // Each channel gets an envelope naming itself, so this is a batch of publishes.
+  if (!impl_) return (st = moved_from()), BroadcastResult();
+  // Each channel gets an envelope naming itself, so this is a batch of
+  // publishes (sequential: faster than parallel on Centrifugo's side).
   Batch b;
-  b.parallel(true);
   for (const auto& ch : channels) {
     PublishRequest pr;
     pr.channel = ch;
     pr.data = make_envelope(ch, event, impl_->cfg.site, impl_->cfg.encoding, st);
     if (!st.ok()) return {};
-    pr.options = event.options();
-    b.publish(std::move(pr));
+    pr.options = event.options;
+    b.add(std::move(pr));
   }
   if (channels.empty()) {
     st = Status(errc::invalid_argument, "invalid argument: 'channels' is empty");
@@ -539,14 +430,16 @@ BroadcastResult Client::broadcast_event(const std::vector<std::string>& channels
 // ---- batch ---------------------------------------------------------------
 
 BatchResult Client::batch(const Batch& b, Status& st) {
+  if (!impl_) return (st = moved_from()), BatchResult();
   st.clear();
-  if (b.size() == 0) {
+  if (b.commands.empty()) {
     st = Status(errc::invalid_argument, "invalid argument: the batch is empty");
     return {};
   }
-  for (const auto& c : b.commands()) {
-    if (c.publish) st = check_publish(*c.publish);
-    else if (c.broadcast) st = check_broadcast(*c.broadcast);
+  const NameRules& rules = impl_->cfg.channel_rules;
+  for (const auto& c : b.commands) {
+    if (c.publish) st = check_publish(*c.publish, rules);
+    else if (c.broadcast) st = check_broadcast(*c.broadcast, rules);
     else if (c.method.empty()) st = Status(errc::invalid_argument, "invalid argument: batch command without a method");
     else st = detail::validate_json(c.params.empty() ? "{}" : c.params, "params");
     if (!st.ok()) return {};
@@ -557,7 +450,7 @@ BatchResult Client::batch(const Batch& b, Status& st) {
     w.StartObject();
     write_key(w, "commands");
     w.StartArray();
-    for (const auto& c : b.commands()) {
+    for (const auto& c : b.commands) {
       w.StartObject();
       write_key(w, c.method);
       if (c.publish || c.broadcast) {
@@ -572,7 +465,7 @@ BatchResult Client::batch(const Batch& b, Status& st) {
       w.EndObject();
     }
     w.EndArray();
-    if (b.is_parallel()) {
+    if (b.parallel) {
       write_key(w, "parallel");
       w.Bool(true);
     }
@@ -585,12 +478,12 @@ BatchResult Client::batch(const Batch& b, Status& st) {
   // batch replies sit at the top level: {"replies":[...]}.
   JsonValue replies = doc.root()["replies"];
   if (!replies) replies = result["replies"];
-  if (!replies.is_array() || replies.size() != b.size()) {
+  if (!replies.is_array() || replies.size() != b.commands.size()) {
     st = Status(errc::malformed_reply, "batch reply has no 'replies' array matching the commands", 200);
     return {};
   }
   BatchResult out;
-  const auto& cmds = b.commands();
+  const auto& cmds = b.commands;
   out.replies.reserve(replies.size());
   std::size_t i = 0;
   for (const auto rep : replies.elements()) {
@@ -601,7 +494,8 @@ BatchResult Client::batch(const Batch& b, Status& st) {
       r.status = server_error(e);
     } else {
       const JsonValue res = item[r.method];
-      r.result_json = res ? res.json() : "{}";
+      // Typed results for publish and broadcast; raw JSON for the others.
+      if (!cmds[i].publish && !cmds[i].broadcast) r.result_json = res ? res.json() : "{}";
       if (cmds[i].publish) r.publish = read_position(res);
       if (cmds[i].broadcast && res) {
         Status bs;
@@ -622,8 +516,9 @@ BatchResult Client::batch(const Batch& b) {
 // ---- connection management --------------------------------------------------
 
 void Client::subscribe(const SubscribeRequest& req, Status& st) {
+  if (!impl_) return void(st = moved_from());
   st = check_required(req.user, "user");
-  if (st.ok()) st = check_channel(req.channel);
+  if (st.ok()) st = check_channel(req.channel, impl_->cfg.channel_rules);
   if (st.ok()) st = check_optional_json(req.info, "info");
   if (st.ok()) st = check_optional_json(req.data, "data");
   if (st.ok()) st = detail::validate_utf8(req.client, "client");
@@ -649,32 +544,32 @@ void Client::subscribe(const SubscribeRequest& req) {
   or_throw([&](Status& st) { subscribe(req, st); });
 }
 
-void Client::unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
-                         std::string_view session, Status& st) {
-  st = check_required(user, "user");
-  if (st.ok()) st = check_channel(channel);
-  if (st.ok()) st = detail::validate_utf8(client, "client");
-  if (st.ok()) st = detail::validate_utf8(session, "session");
+void Client::unsubscribe(const UnsubscribeRequest& req, Status& st) {
+  if (!impl_) return void(st = moved_from());
+  st = check_required(req.user, "user");
+  if (st.ok()) st = check_channel(req.channel, impl_->cfg.channel_rules);
+  if (st.ok()) st = detail::validate_utf8(req.client, "client");
+  if (st.ok()) st = detail::validate_utf8(req.session, "session");
   if (!st.ok()) return;
   std::string params = Impl::build([&](JsonWriter& w) {
     w.StartObject();
     write_key(w, "user");
-    write_string(w, user);
+    write_string(w, req.user);
     write_key(w, "channel");
-    write_string(w, channel);
-    write_opt(w, "client", client);
-    write_opt(w, "session", session);
+    write_string(w, req.channel);
+    write_opt(w, "client", req.client);
+    write_opt(w, "session", req.session);
     w.EndObject();
   });
   st = impl_->call_void("unsubscribe", params);
 }
 
-void Client::unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
-                         std::string_view session) {
-  or_throw([&](Status& st) { unsubscribe(user, channel, client, session, st); });
+void Client::unsubscribe(const UnsubscribeRequest& req) {
+  or_throw([&](Status& st) { unsubscribe(req, st); });
 }
 
 void Client::disconnect(const DisconnectRequest& req, Status& st) {
+  if (!impl_) return void(st = moved_from());
   st = check_required(req.user, "user");
   if (st.ok()) st = detail::validate_utf8(req.client, "client");
   if (st.ok()) st = detail::validate_utf8(req.session, "session");
@@ -717,6 +612,7 @@ void Client::disconnect(const DisconnectRequest& req) {
 }
 
 void Client::refresh(const RefreshRequest& req, Status& st) {
+  if (!impl_) return void(st = moved_from());
   st = check_required(req.user, "user");
   if (st.ok()) st = detail::validate_utf8(req.client, "client");
   if (st.ok()) st = detail::validate_utf8(req.session, "session");
@@ -747,7 +643,8 @@ std::string channel_params(std::string_view channel) {
 }  // namespace
 
 PresenceResult Client::presence(std::string_view channel, Status& st) {
-  st = check_channel(channel);
+  if (!impl_) return (st = moved_from()), PresenceResult();
+  st = check_channel(channel, impl_->cfg.channel_rules);
   if (!st.ok()) return {};
   JsonDoc doc;
   JsonValue result;
@@ -775,7 +672,8 @@ PresenceResult Client::presence(std::string_view channel) {
 }
 
 PresenceStats Client::presence_stats(std::string_view channel, Status& st) {
-  st = check_channel(channel);
+  if (!impl_) return (st = moved_from()), PresenceStats();
+  st = check_channel(channel, impl_->cfg.channel_rules);
   if (!st.ok()) return {};
   JsonDoc doc;
   JsonValue result;
@@ -792,7 +690,8 @@ PresenceStats Client::presence_stats(std::string_view channel) {
 }
 
 HistoryResult Client::history(std::string_view channel, const HistoryOptions& opts, Status& st) {
-  st = check_channel(channel);
+  if (!impl_) return (st = moved_from()), HistoryResult();
+  st = check_channel(channel, impl_->cfg.channel_rules);
   if (st.ok() && opts.since) st = detail::validate_utf8(opts.since->epoch, "since.epoch");
   if (!st.ok()) return {};
   std::string params = Impl::build([&](JsonWriter& w) {
@@ -837,7 +736,8 @@ HistoryResult Client::history(std::string_view channel, const HistoryOptions& op
 }
 
 void Client::history_remove(std::string_view channel, Status& st) {
-  st = check_channel(channel);
+  if (!impl_) return void(st = moved_from());
+  st = check_channel(channel, impl_->cfg.channel_rules);
   if (!st.ok()) return;
   st = impl_->call_void("history_remove", channel_params(channel));
 }
@@ -847,6 +747,7 @@ void Client::history_remove(std::string_view channel) {
 }
 
 ChannelsResult Client::channels(std::string_view pattern, Status& st) {
+  if (!impl_) return (st = moved_from()), ChannelsResult();
   st = detail::validate_utf8(pattern, "pattern");
   if (!st.ok()) return {};
   std::string params = pattern.empty() ? "{}" : "{\"pattern\":" + detail::quote(pattern) + "}";
@@ -870,6 +771,7 @@ ChannelsResult Client::channels(std::string_view pattern) {
 }
 
 InfoResult Client::info(Status& st) {
+  if (!impl_) return (st = moved_from()), InfoResult();
   JsonDoc doc;
   JsonValue result;
   st = impl_->call("info", "{}", doc, result, true);
@@ -902,6 +804,7 @@ InfoResult Client::info() {
 }
 
 std::string Client::call(std::string_view method, std::string_view params_json, Status& st) {
+  if (!impl_) return (st = moved_from()), std::string();
   st = check_required(method, "method");
   for (char c : method) {
     if (st.ok() && !((c >= 'a' && c <= 'z') || c == '_')) {

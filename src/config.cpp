@@ -26,33 +26,38 @@ std::string strip_trailing_slashes(std::string s) {
   return s;
 }
 
-}  // namespace
-
-Status Config::validate() const {
+Status check(const Config& c) {
+  const std::string& url = c.url;
   if (!(has_prefix(url, "http://") || has_prefix(url, "https://"))) {
-    return Status(errc::config, "CENTRIFUGO_URL must start with http:// or https://");
+    return Status(errc::config, "the Centrifugo URL must start with http:// or https://");
   }
   std::string_view rest(url);
   rest.remove_prefix(has_prefix(url, "https://") ? 8 : 7);
   if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
     return Status(errc::config, "the Centrifugo URL has no host");
   }
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+  for (char ch : url) {
+    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) {
       return Status(errc::config, "the Centrifugo URL contains a space or control character");
     }
   }
-  if (max_payload == 0 || max_reply == 0) {
+  if (c.max_payload == 0 || c.max_reply == 0) {
     return Status(errc::config, "max_payload and max_reply must be positive");
   }
-  if (timeout.count() <= 0 || timeout.count() > limits::max_timeout_ms) {
+  if (c.timeout.count() <= 0 || c.timeout.count() > limits::max_timeout_ms) {
     return Status(errc::config, "the request timeout must be 1..3600000 ms");
   }
-  if (connect_timeout.count() <= 0 || connect_timeout.count() > limits::max_timeout_ms) {
+  if (c.connect_timeout.count() <= 0 || c.connect_timeout.count() > limits::max_timeout_ms) {
     return Status(errc::config, "the connect timeout must be 1..3600000 ms");
   }
   return {};
 }
+
+}  // namespace
+
+void Config::validate(Status& st) const { st = check(*this); }
+
+void Config::validate() const { throw_if_error(check(*this)); }
 
 Config Config::from_lookup(const Lookup& getenv, Status& st) {
   st.clear();
@@ -67,7 +72,7 @@ Config Config::from_lookup(const Lookup& getenv, Status& st) {
     std::string host = get("CENTRIFUGO_HOST") ? get("CENTRIFUGO_HOST") : "http://localhost";
     host = strip_trailing_slashes(host);
     if (!has_prefix(host, "http://") && !has_prefix(host, "https://")) host = "http://" + host;
-    long long port = 8427;
+    long long port = 8000;
     if (const char* p = get("CENTRIFUGO_PORT")) {
       if (!parse_long(p, 1, 65535, port)) {
         st = Status(errc::config, "CENTRIFUGO_PORT must be a port number (1-65535)");
@@ -123,7 +128,19 @@ Config Config::from_lookup(const Lookup& getenv, Status& st) {
       return c;
     }
   }
-  st = c.validate();
+  c.validate(st);
+  // Name the variable the URL came from.
+  if (!st.ok() && st.message().rfind("the Centrifugo URL", 0) == 0) {
+    const char* from = get("CENTRIFUGO_URL") ? "CENTRIFUGO_URL" : "CENTRIFUGO_HOST/CENTRIFUGO_PORT";
+    st = Status(errc::config, std::string(from) + ": " + st.message());
+  }
+  return c;
+}
+
+Config Config::from_lookup(const Lookup& getenv) {
+  Status st;
+  Config c = from_lookup(getenv, st);
+  throw_if_error(st);
   return c;
 }
 

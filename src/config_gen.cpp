@@ -173,7 +173,7 @@ GeneratedConfig generate_server_config(const ServerConfigOptions& o, Status& st)
   if (!st) return {};
   // Namespaces in order of first appearance; every channel name validated.
   for (const auto& c : o.channels) {
-    st = validate_channel_name(c.name);
+    validate_channel_name(c.name, {}, st);
     if (!st) return {};
     std::string ns = channel_namespace(c.name);
     if (!ns.empty() && std::find(g.namespaces.begin(), g.namespaces.end(), ns) == g.namespaces.end()) {

@@ -6,7 +6,7 @@ namespace {
 class Category final : public std::error_category {
  public:
   const char* name() const noexcept override { return "instant"; }
-  std::string message(int ev) const override { return describe(static_cast<errc>(ev)); }
+  std::string message(int ev) const override { return to_string(static_cast<errc>(ev)); }
 };
 
 }  // namespace
@@ -16,7 +16,7 @@ const std::error_category& error_category() noexcept {
   return cat;
 }
 
-const char* describe(errc e) noexcept {
+const char* to_string(errc e) noexcept {
   switch (e) {
     case errc::ok: return "ok";
     case errc::invalid_argument: return "invalid argument";
@@ -48,16 +48,19 @@ const char* describe(errc e) noexcept {
     case errc::already_exists: return "already exists";
     case errc::forbidden: return "forbidden";
     case errc::internal: return "internal error";
+    case errc::queue_full: return "queue full";
+    case errc::purged: return "purged";
+    case errc::closed: return "publisher closed";
   }
   return "unknown error";
 }
 
 Error::Error(const Status& st)
-    : std::runtime_error(st.message().empty() ? describe(st.kind()) : st.message()),
+    : std::runtime_error(st.message().empty() ? to_string(st.kind()) : st.message()),
       kind_(st.kind()), http_status_(st.http_status()), server_code_(st.server_code()) {}
 
 Error::Error(errc kind, const std::string& message, int http_status, int server_code)
-    : std::runtime_error(message.empty() ? describe(kind) : message),
+    : std::runtime_error(message.empty() ? to_string(kind) : message),
       kind_(kind), http_status_(http_status), server_code_(server_code) {}
 
 Error::~Error() = default;

@@ -254,7 +254,7 @@ std::shared_ptr<const KeyMaterial> make_hmac_key(std::string_view key, Algorithm
                                                  std::string kid, bool allow_weak, Status& st) {
   st.clear();
   if (!is_hmac(alg)) {
-    st = Status(errc::invalid_argument, std::string("algorithm ") + algorithm_name(alg) +
+    st = Status(errc::invalid_argument, std::string("algorithm ") + to_string(alg) +
                                             " does not take an HMAC key");
     return nullptr;
   }
@@ -267,7 +267,7 @@ std::shared_ptr<const KeyMaterial> make_hmac_key(std::string_view key, Algorithm
   if (key.size() < min_len && !allow_weak) {
     st = Status(errc::weak_key, std::string("HMAC key of ") + std::to_string(key.size()) +
                                     " bytes is shorter than the " + std::to_string(min_len) +
-                                    " bytes " + algorithm_name(alg) +
+                                    " bytes " + to_string(alg) +
                                     " needs; use a longer key or allow weak keys explicitly");
     return nullptr;
   }
@@ -332,7 +332,7 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
                                                 bool need_private, Status& st) {
   st.clear();
   if (is_hmac(alg)) {
-    st = Status(errc::invalid_argument, std::string("algorithm ") + algorithm_name(alg) +
+    st = Status(errc::invalid_argument, std::string("algorithm ") + to_string(alg) +
                                             " needs an HMAC key, not a PEM key");
     return nullptr;
   }
@@ -366,7 +366,7 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
   if (is_rsa(alg)) {
     if (id != EVP_PKEY_RSA) {
       st = Status(errc::key,
-                  std::string("the PEM key is not an RSA key, as ") + algorithm_name(alg) + " needs");
+                  std::string("the PEM key is not an RSA key, as ") + to_string(alg) + " needs");
       return nullptr;
     }
     const int bits = EVP_PKEY_get_bits(pkey.get());
@@ -387,7 +387,7 @@ std::shared_ptr<const KeyMaterial> make_pem_key(std::string_view pem, Algorithm 
         std::strcmp(group, ec_group(alg)) != 0) {
       ERR_clear_error();
       st = Status(errc::key, std::string("the PEM key is not an EC key on ") + ec_crv(alg) + ", as " +
-                                 algorithm_name(alg) + " needs");
+                                 to_string(alg) + " needs");
       return nullptr;
     }
     sig_len = 2 * ec_half(alg);
@@ -570,7 +570,7 @@ bool jwk_json(const KeyMaterial& k, std::string& out, Status& st) {
     st = Status(errc::key, "HMAC keys are secret and have no public JWK");
     return false;
   }
-  std::string head = std::string("\"use\":\"sig\",\"alg\":\"") + algorithm_name(k.alg) + "\"";
+  std::string head = std::string("\"use\":\"sig\",\"alg\":\"") + to_string(k.alg) + "\"";
   if (!k.kid.empty()) head += ",\"kid\":" + quote(k.kid);
   std::string a, b;
   if (is_rsa(k.alg)) {

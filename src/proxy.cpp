@@ -158,7 +158,7 @@ std::optional<std::string> decide_channel_request(
   ProxyRequest req = parse_proxy_request(body, opts.max_request_bytes, st);
   if (!st) return bad_request_reply(st);
   req.headers = std::move(headers);
-  st = validate_channel_name(req.channel, registry.options().rules);
+  validate_channel_name(req.channel, registry.options().rules, st);
   if (!st) return bad_request_reply(st);
   bool failed = false;
   d = decide_channel(req, registry, resolve, opts, &failed);
@@ -168,6 +168,13 @@ std::optional<std::string> decide_channel_request(
 }
 
 }  // namespace
+
+ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes) {
+  Status st;
+  ProxyRequest r = parse_proxy_request(body, max_bytes, st);
+  throw_if_error(st);
+  return r;
+}
 
 ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes, Status& st) {
   st.clear();

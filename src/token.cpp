@@ -4,8 +4,10 @@
 // pass of JSON writing, base64url and the pre-keyed HMAC.
 #include <instant/token.hpp>
 
+#include "detail/guard.hpp"
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
+#include "detail/text.hpp"
 
 #include <instant/limits.hpp>
 
@@ -13,12 +15,13 @@
 #include <ctime>
 #include <climits>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 
 namespace instant {
 
-const char* algorithm_name(Algorithm alg) noexcept {
+const char* to_string(Algorithm alg) noexcept {
   switch (alg) {
     case Algorithm::HS256: return "HS256";
     case Algorithm::HS384: return "HS384";
@@ -34,15 +37,20 @@ const char* algorithm_name(Algorithm alg) noexcept {
   return "?";
 }
 
-std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept {
+Algorithm parse_algorithm(std::string_view name, Status& st) {
   static constexpr Algorithm all[] = {Algorithm::HS256, Algorithm::HS384, Algorithm::HS512,
                                       Algorithm::RS256, Algorithm::RS384, Algorithm::RS512,
                                       Algorithm::ES256, Algorithm::ES384, Algorithm::ES512,
                                       Algorithm::EdDSA};
-  for (Algorithm a : all) {
-    if (name == algorithm_name(a)) return a;
-  }
-  return std::nullopt;
+  return detail::parse_named(name, all, "JWS algorithm",
+                             "HS256/384/512, RS256/384/512, ES256/384/512 or EdDSA; never none", st);
+}
+
+Algorithm parse_algorithm(std::string_view name) {
+  Status st;
+  Algorithm a = parse_algorithm(name, st);
+  throw_if_error(st);
+  return a;
 }
 
 namespace detail {
@@ -377,16 +385,12 @@ bool put_sub_options(Writer& o, const SubscribeOptions& so, Status& st) {
   return true;
 }
 
-bool check_channel_name(const std::string& ch, const char* what, Status& st) {
-  if (ch.empty()) {
-    st = Status(errc::invalid_channel, std::string("empty channel name in '") + what + "'");
-    return false;
-  }
-  if (ch.size() > 255) {
-    st = Status(errc::invalid_channel, std::string("channel name over 255 bytes in '") + what + "'");
-    return false;
-  }
-  return check_utf8(ch, what, st);
+// The one channel-name checker (instant/channel_name.hpp), naming the claim.
+bool check_channel(const std::string& ch, const char* what, const SignerOptions& opts, Status& st) {
+  validate_channel_name(ch, opts.channel_rules, st);
+  if (st.ok()) return true;
+  st = Status(st.kind(), std::string("'") + what + "': " + st.message());
+  return false;
 }
 
 bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOptions& opts,
@@ -398,7 +402,7 @@ bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOption
     put_key(o, "channels");
     o.push_back('[');
     for (std::size_t i = 0; i < c.channels.size(); ++i) {
-      if (!check_channel_name(c.channels[i], "channels", st)) return false;
+      if (!check_channel(c.channels[i], "channels", opts, st)) return false;
       if (i) o.push_back(',');
       put_string(o, c.channels[i]);
     }
@@ -409,7 +413,7 @@ bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOption
     o.push_back('{');
     for (std::size_t i = 0; i < c.subs.size(); ++i) {
       const auto& s = c.subs[i];
-      if (!check_channel_name(s.first, "subs", st)) return false;
+      if (!check_channel(s.first, "subs", opts, st)) return false;
       for (std::size_t j = 0; j < i; ++j) {
         if (c.subs[j].first == s.first) {
           st = Status(errc::invalid_argument, "a channel is listed twice in 'subs'");
@@ -442,7 +446,7 @@ bool subscription_payload(Writer& o, const SubscriptionClaims& c, const SignerOp
     return false;
   }
   if (!put_common(o, c, opts, st)) return false;
-  if (!check_channel_name(c.channel, "channel", st)) return false;
+  if (!check_channel(c.channel, "channel", opts, st)) return false;
   put_key(o, "channel");
   put_string(o, c.channel);
   if (!c.client.empty()) {
@@ -514,7 +518,7 @@ std::unique_ptr<SignerImpl> make_impl(std::shared_ptr<const KeyMaterial> key,
   auto impl = std::make_unique<SignerImpl>();
   impl->key = std::move(key);
   impl->opts = opts;
-  std::string header = std::string("{\"alg\":\"") + algorithm_name(key_algorithm(*impl->key)) + "\"";
+  std::string header = std::string("{\"alg\":\"") + to_string(key_algorithm(*impl->key)) + "\"";
   if (!opts.kid.empty()) header += ",\"kid\":" + quote(opts.kid);
   header += ",\"typ\":\"JWT\"}";
   b64url_append(impl->header_dot, header.data(), header.size());
@@ -545,8 +549,8 @@ Signer Signer::hmac(std::string_view key, Algorithm alg, const SignerOptions& op
     if (!k) return Signer();
     auto impl = detail::make_impl(std::move(k), opts, st);
     return impl ? Signer(std::move(impl)) : Signer();
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
+  } catch (...) {
+    st = detail::current_exception_status();
     return Signer();
   }
 }
@@ -565,8 +569,8 @@ Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions
     if (!k) return Signer();
     auto impl = detail::make_impl(std::move(k), opts, st);
     return impl ? Signer(std::move(impl)) : Signer();
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
+  } catch (...) {
+    st = detail::current_exception_status();
     return Signer();
   }
 }
@@ -574,6 +578,22 @@ Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions
 Signer Signer::from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts) {
   Status st;
   Signer s = from_pem(pem, alg, opts, st);
+  throw_if_error(st);
+  return s;
+}
+
+Signer Signer::from_env(const SignerOptions& opts, Status& st) noexcept {
+  const char* key = std::getenv("CENTRIFUGO_HMAC_KEY");
+  if (!key || !*key) {
+    st = Status(errc::config, "CENTRIFUGO_HMAC_KEY is not set (Centrifugo's client.token.hmac_secret_key)");
+    return Signer();
+  }
+  return hmac(key, Algorithm::HS256, opts, st);
+}
+
+Signer Signer::from_env(const SignerOptions& opts) {
+  Status st;
+  Signer s = from_env(opts, st);
   throw_if_error(st);
   return s;
 }
@@ -612,52 +632,59 @@ bool mint(const std::unique_ptr<detail::SignerImpl>& impl, const Claims& claims,
 
 }  // namespace
 
-bool Signer::connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const {
-  return mint(impl_, claims, detail::connection_payload, out, st);
+std::string Signer::connection_token(const ConnectionClaims& claims, Status& st) const {
+  std::string out;
+  if (!mint(impl_, claims, detail::connection_payload, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::connection_token(const ConnectionClaims& claims) const {
-  std::string out;
   Status st;
-  if (!connection_token(claims, out, st)) throw Error(st);
+  std::string out = connection_token(claims, st);
+  throw_if_error(st);
   return out;
 }
 
-bool Signer::subscription_token(const SubscriptionClaims& claims, std::string& out,
-                                Status& st) const {
-  return mint(impl_, claims, detail::subscription_payload, out, st);
+std::string Signer::subscription_token(const SubscriptionClaims& claims, Status& st) const {
+  std::string out;
+  if (!mint(impl_, claims, detail::subscription_payload, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::subscription_token(const SubscriptionClaims& claims) const {
-  std::string out;
   Status st;
-  if (!subscription_token(claims, out, st)) throw Error(st);
+  std::string out = subscription_token(claims, st);
+  throw_if_error(st);
   return out;
 }
 
-bool Signer::jwk(std::string& out, Status& st) const {
+std::string Signer::jwk(Status& st) const {
   st.clear();
+  std::string out;
   const detail::SignerImpl* s = detail::checked(impl_, st);
-  return s && detail::jwk_json(*s->key, out, st);
+  if (!s || !detail::jwk_json(*s->key, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::jwk() const {
-  std::string out;
   Status st;
-  if (!jwk(out, st)) throw Error(st);
+  std::string out = jwk(st);
+  throw_if_error(st);
   return out;
 }
 
-bool Signer::public_key_pem(std::string& out, Status& st) const {
+std::string Signer::public_key_pem(Status& st) const {
   st.clear();
+  std::string out;
   const detail::SignerImpl* s = detail::checked(impl_, st);
-  return s && detail::public_pem(*s->key, out, st);
+  if (!s || !detail::public_pem(*s->key, out, st)) out.clear();
+  return out;
 }
 
 std::string Signer::public_key_pem() const {
-  std::string out;
   Status st;
-  if (!public_key_pem(out, st)) throw Error(st);
+  std::string out = public_key_pem(st);
+  throw_if_error(st);
   return out;
 }
 
@@ -743,15 +770,14 @@ bool claim_subs(JsonValue v, std::vector<std::pair<std::string, SubscribeOptions
 
 }  // namespace
 
-bool parse_claims_json(std::string_view json, ConnectionClaims& conn, SubscriptionClaims& sub,
-                       Status& st) {
+AnyClaims parse_claims_json(std::string_view json, Status& st) {
   st.clear();
   detail::JsonDoc doc;
   st = detail::parse_json(json, doc, "claims");
-  if (!st) return false;
+  if (!st) return {};
   if (!doc.root().is_object()) {
     st = Status(errc::invalid_json, "claims must be a JSON object");
-    return false;
+    return {};
   }
   ConnectionClaims c;
   SubscriptionClaims s;
@@ -791,37 +817,41 @@ bool parse_claims_json(std::string_view json, ConnectionClaims& conn, Subscripti
       extra += ':';
       v.append_json(extra);
     }
-    if (!ok) return false;
+    if (!ok) return {};
   }
   if (!extra.empty()) k.extra = extra + "}";
   static_cast<CommonClaims&>(s) = k;
-  conn = std::move(c);
-  sub = std::move(s);
-  return true;
+  return AnyClaims{std::move(c), std::move(s)};
 }
 
-bool make_jwks(const std::vector<const Signer*>& signers, std::string& out, Status& st) {
+AnyClaims parse_claims_json(std::string_view json) {
+  Status st;
+  AnyClaims c = parse_claims_json(json, st);
+  throw_if_error(st);
+  return c;
+}
+
+std::string make_jwks(const std::vector<const Signer*>& signers, Status& st) {
   st.clear();
   std::string keys = "{\"keys\":[";
-  std::string one;
   for (std::size_t i = 0; i < signers.size(); ++i) {
     if (!signers[i]) {
       st = Status(errc::invalid_argument, "null signer in JWKS list");
-      return false;
+      return {};
     }
-    if (!signers[i]->jwk(one, st)) return false;
+    const std::string one = signers[i]->jwk(st);
+    if (!st.ok()) return {};
     if (i) keys.push_back(',');
     keys += one;
   }
   keys += "]}";
-  out = std::move(keys);
-  return true;
+  return keys;
 }
 
 std::string make_jwks(const std::vector<const Signer*>& signers) {
-  std::string out;
   Status st;
-  if (!make_jwks(signers, out, st)) throw Error(st);
+  std::string out = make_jwks(signers, st);
+  throw_if_error(st);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <instant/token.hpp>
 
 #include "detail/checked.hpp"
+#include "detail/guard.hpp"
 #include "detail/json.hpp"
 #include "detail/jwt.hpp"
 
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace instant {
@@ -112,8 +114,9 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
   const JsonValue hroot = hdoc.root();
   const JsonValue alg_v = hroot["alg"];
   if (!alg_v.is_string()) return fail(st, errc::token_malformed, "header has no 'alg'");
-  const std::optional<Algorithm> alg = parse_algorithm(alg_v.str());
-  if (!alg) {
+  Status as;
+  const std::optional<Algorithm> alg = parse_algorithm(alg_v.str(), as);
+  if (!as.ok()) {
     return fail(st, errc::token_algorithm, "token algorithm is not accepted ('none' never is)");
   }
   std::string kid;
@@ -235,21 +238,45 @@ Verifier::~Verifier() = default;
 Verifier::Verifier(Verifier&&) noexcept = default;
 Verifier& Verifier::operator=(Verifier&&) noexcept = default;
 
-bool Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
+namespace {
+
+bool room_for_key(const std::unique_ptr<detail::VerifierImpl>& impl, Status& st) {
+  if (impl->keys.size() < detail::kMaxKeys) return true;
+  st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
+  return false;
+}
+
+}  // namespace
+
+Verifier Verifier::from_env(VerifyOptions opts, Status& st) {
+  st.clear();
+  Verifier v(std::move(opts));
+  const char* key = std::getenv("CENTRIFUGO_HMAC_KEY");
+  if (!key || !*key) {
+    st = Status(errc::config, "CENTRIFUGO_HMAC_KEY is not set (Centrifugo's client.token.hmac_secret_key)");
+    return v;
+  }
+  v.add_hmac(key, Algorithm::HS256, {}, false, st);
+  return v;
+}
+
+Verifier Verifier::from_env(VerifyOptions opts) {
+  Status st;
+  Verifier v = from_env(std::move(opts), st);
+  throw_if_error(st);
+  return v;
+}
+
+void Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
                         Status& st) noexcept {
+  st.clear();
   try {
     if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
-    if (impl_->keys.size() >= detail::kMaxKeys) {
-      st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
-      return false;
-    }
+    if (!room_for_key(impl_, st)) return;
     auto k = detail::make_hmac_key(key, alg, std::move(kid), allow_weak, st);
-    if (!k) return false;
-    impl_->keys.push_back(std::move(k));
-    return true;
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
-    return false;
+    if (k) impl_->keys.push_back(std::move(k));
+  } catch (...) {
+    st = detail::current_exception_status();
   }
 }
 
@@ -259,21 +286,16 @@ void Verifier::add_hmac(std::string_view key, Algorithm alg, std::string kid, bo
   throw_if_error(st);
 }
 
-bool Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept {
+void Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept {
+  st.clear();
   try {
     if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
-    if (impl_->keys.size() >= detail::kMaxKeys) {
-      st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
-      return false;
-    }
+    if (!room_for_key(impl_, st)) return;
     // A verifier accepts what it is given: the key's size was the signer's choice.
     auto k = detail::make_pem_key(pem, alg, std::move(kid), true, false, st);
-    if (!k) return false;
-    impl_->keys.push_back(std::move(k));
-    return true;
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
-    return false;
+    if (k) impl_->keys.push_back(std::move(k));
+  } catch (...) {
+    st = detail::current_exception_status();
   }
 }
 
@@ -283,25 +305,20 @@ void Verifier::add_pem(std::string_view pem, Algorithm alg, std::string kid) {
   throw_if_error(st);
 }
 
-bool Verifier::add_signer(const Signer& signer, Status& st) noexcept {
+void Verifier::add_signer(const Signer& signer, Status& st) noexcept {
   st.clear();
   auto k = detail::signer_key(signer.impl_.get());
   if (!k) {
     st = Status(errc::key, "empty signer (no key)");
-    return false;
+    return;
   }
   try {
     if (!impl_) impl_ = std::make_unique<detail::VerifierImpl>();
-    if (impl_->keys.size() >= detail::kMaxKeys) {
-      st = Status(errc::invalid_argument, "a verifier holds at most 64 keys");
-      return false;
-    }
+    if (!room_for_key(impl_, st)) return;
     impl_->keys.push_back(std::move(k));
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
-    return false;
+  } catch (...) {
+    st = detail::current_exception_status();
   }
-  return true;
 }
 
 void Verifier::add_signer(const Signer& signer) {
@@ -317,21 +334,26 @@ const VerifyOptions& Verifier::options() const noexcept {
   return impl_ ? impl_->opts : dflt;
 }
 
-bool Verifier::verify(std::string_view token, TokenKind kind, VerifiedToken& out, Status& st) const {
+VerifiedToken Verifier::verify(std::string_view token, TokenKind kind, Status& st) const {
   st.clear();
-  if (!impl_) return detail::fail(st, errc::key, "verifier was moved from");
-  try {
-    return detail::verify_impl(*impl_, token, kind, out, st);
-  } catch (const std::exception&) {
-    st = Status(errc::internal, "out of memory");
-    return false;
+  VerifiedToken out;
+  if (!impl_) {
+    st = Status(errc::key, "verifier was moved from");
+    return out;
   }
+  try {
+    if (!detail::verify_impl(*impl_, token, kind, out, st)) out = VerifiedToken();
+  } catch (...) {
+    st = detail::current_exception_status();
+    out = VerifiedToken();
+  }
+  return out;
 }
 
 VerifiedToken Verifier::verify(std::string_view token, TokenKind kind) const {
-  VerifiedToken out;
   Status st;
-  if (!verify(token, kind, out, st)) throw Error(st);
+  VerifiedToken out = verify(token, kind, st);
+  throw_if_error(st);
   return out;
 }
 

@@ -10,14 +10,22 @@ int main() try {
 
   // The seed's four events, as a C++ host app would write them.
   client.publish("public", "A public message");
-  client.publish("$users", "A message for all logged-in users", instant::Event().event_class("important"));
+
+  instant::Event important;
+  important.message = "A message for all logged-in users";
+  important.event_class = "important";
+  client.publish("$users", important);
+
   client.publish("$group1", "A message for the members of group1");
-  client.publish("$staff", "A message for staff",
-                 instant::Event().data(R"({"field1":"value1","field2":[1,2]})"));
+
+  instant::Event with_data;
+  with_data.message = "A message for staff";
+  with_data.data = R"({"field1":"value1","field2":[1,2]})";
+  client.publish("$staff", with_data);
 
   // Show them arriving: read each channel's stream back from Centrifugo.
   for (const char* channel : {"public", "$users", "$group1", "$staff"}) {
-    auto h = client.history(channel, instant::HistoryOptions(10));
+    auto h = client.history(channel);
     for (const auto& p : h.publications) {
       std::cout << channel << " #" << p.offset << " " << p.data << "\n";
     }

@@ -1,10 +1,11 @@
 // instant/channels.hpp - channels, users and who may use which channel:
 // django-instant's model (levels, groups, active flag) with its bugs fixed,
-// Centrifugo's channel-name rules, and a thread-safe registry of channels that
-// loads from and saves to a JSON file.
+// and a thread-safe registry of channels that loads from and saves to a JSON
+// file. Channel-name rules: instant/channel_name.hpp.
 #ifndef INSTANT_CHANNELS_HPP
 #define INSTANT_CHANNELS_HPP
 
+#include <instant/channel_name.hpp>
 #include <instant/error.hpp>
 #include <instant/export.h>
 
@@ -54,28 +55,6 @@ struct User {
   }
 };
 
-// Centrifugo's channel-name rules (its defaults). A value type.
-struct NameRules {
-  std::size_t max_length = 255;  // bytes (channel.max_length)
-  bool allow_non_ascii = false;  // true only when the namespace sets channel_regex
-};
-
-// Checks `name` against Centrifugo's rules: non-empty, at most max_length
-// bytes, valid UTF-8, ASCII unless allowed, no control characters, `$` only as
-// the first character, a namespace (text before the first ':' after the `$`)
-// of 2+ characters from [-a-zA-Z0-9_.], and a non-empty rest after it.
-// invalid_channel with the reason otherwise. Pure; thread-safe.
-INSTANT_API Status validate_channel_name(std::string_view name, const NameRules& rules = {});
-// Throwing form of validate_channel_name.
-INSTANT_API void check_channel_name(std::string_view name, const NameRules& rules = {});
-
-// The namespace part of a channel name ("chat" for "$chat:room"), "" if none.
-INSTANT_API std::string channel_namespace(std::string_view name);
-
-// The private form of a name: "$" + name unless it already starts with "$"
-// ("chat:room" -> "$chat:room", Centrifugo's `$ns:chan`). Pure.
-INSTANT_API std::string private_channel_name(std::string_view name);
-
 // Options of the authorization rule. A value type.
 struct AuthorizeOptions {
   // django-instant gives anonymous users nothing; set true to give them the
@@ -90,7 +69,7 @@ struct Decision {
   std::string reason;
 };
 
-// django-instant's rule (SPEC §1): active channels only; public and users
+// django-instant's rule (docs/channels.md): active channels only; public and users
 // channels to every authenticated user; staff channels need staff; superuser
 // channels need superuser (independently); any channel listing one of the
 // user's groups goes to that user; a groups-level channel with no groups goes
@@ -118,7 +97,9 @@ struct RegistryOptions {
 // The host's channel table: add, update, remove, look up, list, load from and
 // save to `{"channels":[{"name","level","groups","active"}]}`.
 // Thread-safety: every member may be called concurrently; readers see a
-// consistent snapshot (copy-on-write) while writers update. Not copyable.
+// consistent snapshot (copy-on-write) while writers update. Movable, not
+// copyable; moving must not race with other calls. A moved-from registry
+// reads as empty and refuses changes (invalid_argument).
 class INSTANT_API Registry {
  public:
   // An immutable snapshot of the channels, in insertion order.
@@ -126,6 +107,8 @@ class INSTANT_API Registry {
 
   explicit Registry(RegistryOptions opts = {});
   ~Registry();
+  Registry(Registry&&) noexcept;
+  Registry& operator=(Registry&&) noexcept;
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
@@ -180,15 +163,19 @@ class INSTANT_API Registry {
 };
 
 // Parses the registry file format into channels, validating as Registry does.
-INSTANT_API std::vector<Channel> parse_channels_json(std::string_view text,
-                                                     const RegistryOptions& opts, Status& st);
+[[nodiscard]] INSTANT_API std::vector<Channel> parse_channels_json(std::string_view text,
+                                                                   const RegistryOptions& opts = {});
+[[nodiscard]] INSTANT_API std::vector<Channel> parse_channels_json(std::string_view text,
+                                                                   const RegistryOptions& opts,
+                                                                   Status& st);
 // Serializes channels in the registry file format.
-INSTANT_API std::string channels_to_json(const std::vector<Channel>& channels);
+[[nodiscard]] INSTANT_API std::string channels_to_json(const std::vector<Channel>& channels);
 
 // Parses a users file `{"users":[{"id","groups","staff","superuser"}]}` (for
 // tools and tests that resolve users without a host database). Every user is
 // authenticated; ids must be non-empty and unique. Pure; thread-safe.
-INSTANT_API std::vector<User> parse_users_json(std::string_view text, Status& st);
+[[nodiscard]] INSTANT_API std::vector<User> parse_users_json(std::string_view text);
+[[nodiscard]] INSTANT_API std::vector<User> parse_users_json(std::string_view text, Status& st);
 
 }  // namespace instant
 

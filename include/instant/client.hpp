@@ -7,10 +7,13 @@
 // pool of keep-alive HTTP connections; a thread takes one for the duration
 // of a call, so sequential calls reuse one connection and concurrent calls
 // use as many as there are threads calling. Moving a Client while another
-// thread uses it is not safe.
+// thread uses it is not safe; a moved-from Client fails every call with
+// errc::invalid_argument.
 //
-// Errors: every method has a throwing form (instant::Error) and a
-// non-throwing overload whose last parameter is a Status&.
+// Errors: every fallible method has a throwing form (instant::Error) and a
+// non-throwing overload of the same name and return type whose last
+// parameter is a Status&. Requests are aggregates with defaults.
+// Asynchronous, batched publishing: instant/publisher.hpp.
 #ifndef INSTANT_CLIENT_HPP
 #define INSTANT_CLIENT_HPP
 
@@ -61,28 +64,24 @@ struct BroadcastRequest {
   PublishOptions options;
 };
 
-// A batch of commands sent in one request; replies come in command order.
-class INSTANT_API Batch {
- public:
-  Batch& publish(PublishRequest r);
-  Batch& broadcast(BroadcastRequest r);
-  // Any other server API method with its params as JSON text.
-  Batch& command(std::string method, std::string params_json);
-  Batch& parallel(bool p) { parallel_ = p; return *this; }
+// One command of a batch: a publish, a broadcast, or any other server API
+// method with its params as JSON text.
+struct BatchCommand {
+  std::string method;   // "publish", "broadcast" or another method name
+  std::string params;   // JSON text of the params (other methods; "" = {})
+  std::optional<PublishRequest> publish;
+  std::optional<BroadcastRequest> broadcast;
+};
 
-  struct Command {
-    std::string method;
-    std::string params;  // JSON text (built or validated when sent)
-    std::optional<PublishRequest> publish;
-    std::optional<BroadcastRequest> broadcast;
-  };
-  const std::vector<Command>& commands() const noexcept { return commands_; }
-  bool is_parallel() const noexcept { return parallel_; }
-  std::size_t size() const noexcept { return commands_.size(); }
+// Commands sent in one /api/batch request; replies come in command order.
+// An aggregate; add() wraps a request into its command.
+struct INSTANT_API Batch {
+  std::vector<BatchCommand> commands;
+  bool parallel = false;  // Centrifugo runs the commands concurrently (order not kept)
 
- private:
-  std::vector<Command> commands_;
-  bool parallel_ = false;
+  void add(PublishRequest r);
+  void add(BroadcastRequest r);
+  void add(std::string method, std::string params_json);
 };
 
 struct BatchReply {
@@ -90,13 +89,15 @@ struct BatchReply {
   Status status;               // ok or the command's error
   PublishResult publish;       // for publish commands
   BroadcastResult broadcast;   // for broadcast commands
-  std::string result_json;     // the raw result object (every method)
+  std::string result_json;     // the raw result object of other methods ("" for
+                               // publish and broadcast, whose results are typed)
 };
 struct BatchResult {
   std::vector<BatchReply> replies;  // in command order
   bool all_ok() const noexcept;
 };
 
+// Server-side subscribe of a user's connections to a channel.
 struct SubscribeRequest {
   std::string user;
   std::string channel;
@@ -105,6 +106,14 @@ struct SubscribeRequest {
   std::string info;      // JSON text (optional)
   std::string data;      // JSON text sent to the client on subscribe (optional)
   std::optional<StreamPosition> recover_since;
+};
+
+// Server-side unsubscribe of a user's connections from a channel.
+struct UnsubscribeRequest {
+  std::string user;
+  std::string channel;
+  std::string client;   // only this connection (optional)
+  std::string session;  // only this session (optional)
 };
 
 struct DisconnectRequest {
@@ -138,11 +147,9 @@ struct PresenceStats {
 };
 
 struct HistoryOptions {
-  int limit = 0;  // 0: only the stream position; -1: all kept
+  int limit = -1;  // -1: every kept publication; 0: only the stream position; N: at most N
   std::optional<StreamPosition> since;  // publications after this position
   bool reverse = false;                 // newest first
-  HistoryOptions(int limit_ = 0, std::optional<StreamPosition> since_ = std::nullopt, bool reverse_ = false)
-      : limit(limit_), since(std::move(since_)), reverse(reverse_) {}
 };
 
 struct Publication {
@@ -188,63 +195,66 @@ class INSTANT_API Client {
   Client(Config cfg, Status& st);
   // Client(Config::from_env()).
   static Client from_env();
+  static Client from_env(Status& st);
   ~Client();
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  // The configuration in use (defaults for a moved-from client).
   const Config& config() const noexcept;
   ClientStats stats() const noexcept;
 
-  // django-instant publish: envelope {"channel","site","message"?,...} into
-  // `channel`. Needs a message or data (invalid_argument otherwise).
-  PublishResult publish(std::string_view channel, std::string_view message, const Event& extra = {});
-  PublishResult publish(std::string_view channel, std::string_view message, const Event& extra,
-                        Status& st);
+  // django-instant publish: the envelope {"channel","site","message"?,...}
+  // of `event` into `channel`. Needs a message or data (invalid_argument
+  // otherwise). The (channel, message) form publishes Event{message}.
   PublishResult publish(std::string_view channel, const Event& event);
   PublishResult publish(std::string_view channel, const Event& event, Status& st);
+  PublishResult publish(std::string_view channel, std::string_view message);
+  PublishResult publish(std::string_view channel, std::string_view message, Status& st);
 
   // Centrifugo's publish as is: data is the caller's JSON.
   PublishResult publish_raw(const PublishRequest& req);
   PublishResult publish_raw(const PublishRequest& req, Status& st);
 
   // One publication into many channels; per-channel results in order.
-  BroadcastResult broadcast(const BroadcastRequest& req);
-  BroadcastResult broadcast(const BroadcastRequest& req, Status& st);
+  [[nodiscard]] BroadcastResult broadcast(const BroadcastRequest& req);
+  [[nodiscard]] BroadcastResult broadcast(const BroadcastRequest& req, Status& st);
   // The envelope for each channel (its "channel" key names that channel).
-  BroadcastResult broadcast_event(const std::vector<std::string>& channels, const Event& event);
-  BroadcastResult broadcast_event(const std::vector<std::string>& channels, const Event& event,
-                                  Status& st);
+  [[nodiscard]] BroadcastResult broadcast_event(const std::vector<std::string>& channels,
+                                                const Event& event);
+  [[nodiscard]] BroadcastResult broadcast_event(const std::vector<std::string>& channels,
+                                                const Event& event, Status& st);
 
-  BatchResult batch(const Batch& b);
-  BatchResult batch(const Batch& b, Status& st);
+  [[nodiscard]] BatchResult batch(const Batch& b);
+  [[nodiscard]] BatchResult batch(const Batch& b, Status& st);
 
   void subscribe(const SubscribeRequest& req);
   void subscribe(const SubscribeRequest& req, Status& st);
-  void unsubscribe(std::string_view user, std::string_view channel, std::string_view client = {},
-                   std::string_view session = {});
-  void unsubscribe(std::string_view user, std::string_view channel, std::string_view client,
-                   std::string_view session, Status& st);
+  void unsubscribe(const UnsubscribeRequest& req);
+  void unsubscribe(const UnsubscribeRequest& req, Status& st);
   void disconnect(const DisconnectRequest& req);
   void disconnect(const DisconnectRequest& req, Status& st);
   void refresh(const RefreshRequest& req);
   void refresh(const RefreshRequest& req, Status& st);
 
-  PresenceResult presence(std::string_view channel);
-  PresenceResult presence(std::string_view channel, Status& st);
-  PresenceStats presence_stats(std::string_view channel);
-  PresenceStats presence_stats(std::string_view channel, Status& st);
+  [[nodiscard]] PresenceResult presence(std::string_view channel);
+  [[nodiscard]] PresenceResult presence(std::string_view channel, Status& st);
+  [[nodiscard]] PresenceStats presence_stats(std::string_view channel);
+  [[nodiscard]] PresenceStats presence_stats(std::string_view channel, Status& st);
 
-  HistoryResult history(std::string_view channel, const HistoryOptions& opts = {});
-  HistoryResult history(std::string_view channel, const HistoryOptions& opts, Status& st);
+  // Publications kept in the channel's history: all of them by default.
+  [[nodiscard]] HistoryResult history(std::string_view channel, const HistoryOptions& opts = {});
+  [[nodiscard]] HistoryResult history(std::string_view channel, const HistoryOptions& opts,
+                                      Status& st);
   void history_remove(std::string_view channel);
   void history_remove(std::string_view channel, Status& st);
 
-  ChannelsResult channels(std::string_view pattern = {});
-  ChannelsResult channels(std::string_view pattern, Status& st);
-  InfoResult info();
-  InfoResult info(Status& st);
+  [[nodiscard]] ChannelsResult channels(std::string_view pattern = {});
+  [[nodiscard]] ChannelsResult channels(std::string_view pattern, Status& st);
+  [[nodiscard]] InfoResult info();
+  [[nodiscard]] InfoResult info(Status& st);
 
   // Any server API method: params and the returned result are JSON text.
   std::string call(std::string_view method, std::string_view params_json);

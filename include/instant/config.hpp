@@ -4,6 +4,7 @@
 #ifndef INSTANT_CONFIG_HPP
 #define INSTANT_CONFIG_HPP
 
+#include <instant/channel_name.hpp>
 #include <instant/error.hpp>
 #include <instant/export.h>
 
@@ -29,7 +30,8 @@ enum class ApiMode {
 struct INSTANT_API Config {
   // Base URL of Centrifugo's HTTP server without /api, e.g. "http://localhost:8000"
   // or "https://rt.example.com/centrifugo". Only http:// and https:// are used.
-  std::string url = "http://localhost:8427";
+  // The default port is Centrifugo's own, 8000, everywhere in instant.
+  std::string url = "http://localhost:8000";
   std::string api_key;            // http_api.key; required by every server API call
   std::string hmac_key;           // client.token.hmac_secret_key, for minting tokens
   std::string site = "Site";      // SITE_NAME: default "site" of published envelopes
@@ -49,9 +51,11 @@ struct INSTANT_API Config {
   // (5-minute window per channel). false: no generated keys, and such a
   // publish is reported failed instead of resent. v5 API mode only.
   bool idempotency_keys = true;
+  // Channel names are checked with these rules before any request.
+  NameRules channel_rules;
 
   // Reads CENTRIFUGO_URL, or CENTRIFUGO_HOST (default http://localhost) and
-  // CENTRIFUGO_PORT (default 8427, django-instant's), CENTRIFUGO_API_KEY,
+  // CENTRIFUGO_PORT (default 8000), CENTRIFUGO_API_KEY,
   // CENTRIFUGO_HMAC_KEY, SITE_NAME, and the optional INSTANT_TIMEOUT_MS,
   // INSTANT_CONNECT_TIMEOUT_MS, INSTANT_CA_FILE, INSTANT_PROXY, INSTANT_TLS_VERIFY (0/1),
   // INSTANT_API_MODE (v5/legacy), INSTANT_ENVELOPE (object/string).
@@ -61,11 +65,13 @@ struct INSTANT_API Config {
 
   // Same, with a custom lookup (returns nullptr for an unset name).
   using Lookup = std::function<const char*(const char* name)>;
+  static Config from_lookup(const Lookup& getenv);
   static Config from_lookup(const Lookup& getenv, Status& st);
 
-  // Checks the URL's form and the timeouts (1 ms to limits::max_timeout_ms);
-  // config errors otherwise.
-  Status validate() const;
+  // Checks the URL's form, the sizes and the timeouts (1 ms to
+  // limits::max_timeout_ms): Error(errc::config) naming the setting.
+  void validate() const;
+  void validate(Status& st) const;
 };
 
 }  // namespace instant

@@ -45,6 +45,9 @@ enum class errc : int {
   already_exists = 42,    // entry exists already
   forbidden = 43,         // authorization denied
   internal = 50,          // a bug or out of memory
+  queue_full = 60,        // Publisher: the queue is at its message or byte bound
+  purged = 61,            // Publisher: dropped from the queue by purge() before it was sent
+  closed = 62,            // Publisher: closed (or closing); nothing more is accepted
 };
 
 // The std::error_category of instant::errc ("instant").
@@ -55,7 +58,7 @@ inline std::error_code make_error_code(errc e) noexcept {
 }
 
 // A short static description of a kind ("timeout", ...). Never null.
-INSTANT_API const char* describe(errc e) noexcept;
+INSTANT_API const char* to_string(errc e) noexcept;
 
 // The outcome of a non-throwing call: the kind plus, where they exist, the
 // HTTP status and Centrifugo's error code. The message never holds secrets.

@@ -52,6 +52,9 @@ typedef int instant_error_t;
 #define INSTANT_EEXISTS (-42)
 #define INSTANT_EFORBIDDEN (-43)
 #define INSTANT_EINTERNAL (-50)
+#define INSTANT_EQUEUEFULL (-60)     /* Publisher: queue at its bound */
+#define INSTANT_EPURGED (-61)        /* Publisher: purged before it was sent */
+#define INSTANT_ECLOSED (-62)        /* Publisher: closed */
 
 /* ---- General ------------------------------------------------------------ */
 
@@ -97,7 +100,7 @@ typedef int instant_envelope_encoding_t;
  * thread-safe to modify concurrently. Clients copy it. */
 typedef struct instant_config instant_config;
 
-/* New config with defaults (url http://localhost:8427, site "Site", 1 s
+/* New config with defaults (url http://localhost:8000, site "Site", 1 s
  * connect / 5 s total timeout, TLS verified). Free with instant_config_free. */
 INSTANT_API instant_error_t instant_config_new(instant_config **out);
 /* New config from CENTRIFUGO_URL | CENTRIFUGO_HOST+CENTRIFUGO_PORT,

@@ -33,9 +33,10 @@ class INSTANT_API Json {
 
   // A JSON string holding s (must be valid UTF-8: throws invalid_utf8).
   static Json string(std::string_view s);
-  // Parses JSON text (throws invalid_json / invalid_utf8), normalized to compact form.
-  static Json parse(std::string_view text);
-  static Json parse(std::string_view text, Status& st);
+  // Parses JSON text (throws invalid_json / invalid_utf8), normalized to
+  // compact form; numbers are kept as written.
+  [[nodiscard]] static Json parse(std::string_view text);
+  [[nodiscard]] static Json parse(std::string_view text, Status& st);
   // [a, b, ...] and {"k": v, ...} (keys must be valid UTF-8).
   static Json array(std::initializer_list<Json> items);
   static Json object(std::initializer_list<std::pair<std::string_view, Json>> members);
@@ -60,35 +61,18 @@ struct PublishOptions {
   std::string version_epoch;
 };
 
-// The django-instant event: what publish(channel, message, event) sends.
-// Setters return *this so the seed's examples read naturally:
-//   instant::Event().event_class("important")
-//   instant::Event().data(R"({"field1":"value1","field2":[1,2]})")
-class INSTANT_API Event {
- public:
-  Event() = default;
-  Event& message(std::string_view m) { message_ = std::string(m); return *this; }
-  Event& data(std::string_view json_text) { data_ = std::string(json_text); return *this; }  // validated on publish
-  Event& data(const Json& value) { data_ = value.text(); return *this; }
-  Event& event_class(std::string_view c) { event_class_ = std::string(c); return *this; }
-  Event& bucket(std::string_view b) { bucket_ = std::string(b); return *this; }
-  Event& site(std::string_view s) { site_ = std::string(s); return *this; }
-  Event& options(PublishOptions o) { options_ = std::move(o); return *this; }
-
-  const std::optional<std::string>& message() const noexcept { return message_; }
-  const std::optional<std::string>& data() const noexcept { return data_; }
-  const std::string& event_class() const noexcept { return event_class_; }
-  const std::string& bucket() const noexcept { return bucket_; }
-  const std::optional<std::string>& site() const noexcept { return site_; }
-  const PublishOptions& options() const noexcept { return options_; }
-
- private:
-  std::optional<std::string> message_;
-  std::optional<std::string> data_;
-  std::string event_class_;
-  std::string bucket_;
-  std::optional<std::string> site_;
-  PublishOptions options_;
+// The django-instant event: what publish(channel, event) sends. An aggregate:
+//   instant::Event ev;
+//   ev.message = "For logged-in users";
+//   ev.event_class = "important";
+// (or instant::Event{.message = "...", .event_class = "important"} in C++20).
+struct Event {
+  std::optional<std::string> message;  // "message" (UTF-8 text)
+  std::optional<std::string> data;     // "data": JSON text, validated when published
+  std::string event_class;             // "event_class"; empty = left out
+  std::string bucket;                  // "bucket"; empty = left out
+  std::optional<std::string> site;     // "site"; default: Config::site
+  PublishOptions options;              // Centrifugo publish options
 };
 
 // Builds the envelope JSON for `channel`: keys in django-instant's order,
@@ -96,9 +80,12 @@ class INSTANT_API Event {
 // channel, message (UTF-8) and data (JSON) first: invalid_argument,
 // invalid_utf8, invalid_json. With EnvelopeEncoding::string the result is
 // the envelope serialized again as one JSON string.
-INSTANT_API std::string make_envelope(std::string_view channel, const Event& ev,
-                                      std::string_view default_site, EnvelopeEncoding enc,
-                                      Status& st);
+[[nodiscard]] INSTANT_API std::string make_envelope(std::string_view channel, const Event& ev,
+                                                    std::string_view default_site,
+                                                    EnvelopeEncoding enc);
+[[nodiscard]] INSTANT_API std::string make_envelope(std::string_view channel, const Event& ev,
+                                                    std::string_view default_site,
+                                                    EnvelopeEncoding enc, Status& st);
 
 }  // namespace instant
 

@@ -74,8 +74,10 @@ struct ProxyOptions {
 
 // Parses a proxy request body. invalid_json / invalid_utf8 / invalid_argument
 // (wrong member type) / too_large on bad input. Pure; thread-safe.
-INSTANT_API ProxyRequest parse_proxy_request(std::string_view body, std::size_t max_bytes,
-                                             Status& st);
+[[nodiscard]] INSTANT_API ProxyRequest parse_proxy_request(std::string_view body,
+                                                           std::size_t max_bytes);
+[[nodiscard]] INSTANT_API ProxyRequest parse_proxy_request(std::string_view body,
+                                                           std::size_t max_bytes, Status& st);
 
 // Connect proxy: {"result":{"user","expire_at"?,"channels"?}} for a resolved
 // user (an anonymous one only when authorize.anonymous_public), else error 401.

@@ -9,6 +9,7 @@
 #ifndef INSTANT_TOKEN_HPP
 #define INSTANT_TOKEN_HPP
 
+#include <instant/channel_name.hpp>
 #include <instant/error.hpp>
 #include <instant/export.h>
 
@@ -27,10 +28,11 @@ namespace instant {
 enum class Algorithm { HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, EdDSA };
 
 // The JOSE name of `alg` ("HS256", ...). Static string, never null.
-INSTANT_API const char* algorithm_name(Algorithm alg) noexcept;
+INSTANT_API const char* to_string(Algorithm alg) noexcept;
 
-// Parses a JOSE name (exact case); nullopt for unknown names and "none".
-INSTANT_API std::optional<Algorithm> parse_algorithm(std::string_view name) noexcept;
+// Parses a JOSE name (exact case); invalid_argument for unknown names and "none".
+INSTANT_API Algorithm parse_algorithm(std::string_view name);
+INSTANT_API Algorithm parse_algorithm(std::string_view name, Status& st);
 
 // Per-subscription channel options overriding the namespace configuration
 // (Centrifugo's `override` object); unset members are left out.
@@ -71,14 +73,14 @@ struct CommonClaims {
   std::string extra;               // JSON object text of further custom claims; empty = none
 };
 
-// A connection token's claims (SPEC §3). A `channel` claim is refused.
+// A connection token's claims (docs/tokens.md). A `channel` claim is refused.
 struct ConnectionClaims : CommonClaims {
   std::vector<std::string> channels;                              // server-side subscriptions
   std::vector<std::pair<std::string, SubscribeOptions>> subs;     // per-channel options
   std::string meta;                                               // JSON object text
 };
 
-// A subscription token's claims (SPEC §3). `channel` is required.
+// A subscription token's claims (docs/tokens.md). `channel` is required.
 struct SubscriptionClaims : CommonClaims {
   std::string channel;
   std::string client;   // bind to one client id; empty = left out
@@ -87,15 +89,21 @@ struct SubscriptionClaims : CommonClaims {
   SubscriptionOverride overrides;  // the `override` claim
 };
 
+// Claims of both kinds, as parse_claims_json reads them.
+struct AnyClaims {
+  ConnectionClaims connection;
+  SubscriptionClaims subscription;
+};
+
 // Reads a JSON object of claims with Centrifugo's names (what a token's
 // payload holds) into both claim kinds: shared claims into both, connection
-// claims (channels, subs, meta) into `conn`, subscription claims (channel,
-// client, data, b64data, override) into `sub`, any other member into `extra`
-// of both. Dates must be integers. invalid_json / invalid_utf8 (not one JSON
-// object under instant's rules: docs/limits.md), token_claim (a claim of the
-// wrong type, a string holding U+0000). Pure; thread-safe.
-INSTANT_API bool parse_claims_json(std::string_view json, ConnectionClaims& conn,
-                                   SubscriptionClaims& sub, Status& st);
+// claims (channels, subs, meta) into `connection`, subscription claims
+// (channel, client, data, b64data, override) into `subscription`, any other
+// member into `extra` of both. Dates must be integers. invalid_json /
+// invalid_utf8 (not one JSON object under instant's rules: docs/limits.md),
+// token_claim (a claim of the wrong type, a string holding U+0000).
+[[nodiscard]] INSTANT_API AnyClaims parse_claims_json(std::string_view json);
+[[nodiscard]] INSTANT_API AnyClaims parse_claims_json(std::string_view json, Status& st);
 
 // Signer settings.
 struct SignerOptions {
@@ -104,6 +112,7 @@ struct SignerOptions {
   bool allow_weak_key = false;         // accept HMAC keys shorter than the hash
                                        // (32/48/64 bytes) and RSA keys < 2048 bits
   std::size_t max_token_size = 65536;  // tokens above this many bytes are refused (too_large)
+  NameRules channel_rules;             // rules for the channels, subs and channel claims
 };
 
 namespace detail {
@@ -112,9 +121,9 @@ struct VerifierImpl;
 }  // namespace detail
 
 // Mints tokens with one key. Built once, immutable, move-only; signing is
-// thread-safe (each thread reuses two scratch buffers, released above 64 KiB).
+// thread-safe (each thread reuses scratch buffers, released above 64 KiB).
 // Failing factories throw Error, or return an empty Signer and set `st` in
-// their non-throwing form.
+// their non-throwing form; so do the token methods (an empty string).
 class INSTANT_API Signer {
  public:
   Signer() noexcept;  // empty: every sign call fails with errc::key
@@ -137,6 +146,11 @@ class INSTANT_API Signer {
   static Signer from_pem(std::string_view pem, Algorithm alg, const SignerOptions& opts,
                          Status& st) noexcept;
 
+  // An HS256 signer with the key in CENTRIFUGO_HMAC_KEY (Centrifugo's
+  // client.token.hmac_secret_key); errc::config when it is unset or empty.
+  static Signer from_env(const SignerOptions& opts = {});
+  static Signer from_env(const SignerOptions& opts, Status& st) noexcept;
+
   // True when the signer holds a key.
   bool valid() const noexcept;
   explicit operator bool() const noexcept { return valid(); }
@@ -148,24 +162,22 @@ class INSTANT_API Signer {
   const SignerOptions& options() const noexcept;
 
   // A connection token. Throws Error on bad claims (invalid_json,
-  // invalid_utf8, invalid_argument, token_claim, too_large).
-  std::string connection_token(const ConnectionClaims& claims) const;
-  // Non-throwing: writes the token into `out` (its capacity is reused); false
-  // and `st` set on failure.
-  bool connection_token(const ConnectionClaims& claims, std::string& out, Status& st) const;
+  // invalid_utf8, invalid_argument, invalid_channel, token_claim, too_large).
+  [[nodiscard]] std::string connection_token(const ConnectionClaims& claims) const;
+  [[nodiscard]] std::string connection_token(const ConnectionClaims& claims, Status& st) const;
 
   // A subscription token; same conventions as connection_token.
-  std::string subscription_token(const SubscriptionClaims& claims) const;
-  bool subscription_token(const SubscriptionClaims& claims, std::string& out, Status& st) const;
+  [[nodiscard]] std::string subscription_token(const SubscriptionClaims& claims) const;
+  [[nodiscard]] std::string subscription_token(const SubscriptionClaims& claims, Status& st) const;
 
   // The public key as a JWK object (kty, use, alg, kid, key members). HMAC
   // keys are secret: errc::key.
-  std::string jwk() const;
-  bool jwk(std::string& out, Status& st) const;
+  [[nodiscard]] std::string jwk() const;
+  [[nodiscard]] std::string jwk(Status& st) const;
   // The public key as PEM ("BEGIN PUBLIC KEY", for Centrifugo's
   // rsa_public_key / ecdsa_public_key). HMAC: errc::key.
-  std::string public_key_pem() const;
-  bool public_key_pem(std::string& out, Status& st) const;
+  [[nodiscard]] std::string public_key_pem() const;
+  [[nodiscard]] std::string public_key_pem(Status& st) const;
 
  private:
   explicit Signer(std::unique_ptr<detail::SignerImpl> impl) noexcept;
@@ -175,9 +187,9 @@ class INSTANT_API Signer {
 
 // A JWKS document {"keys":[...]} of the signers' public keys, in order (the
 // current key first, then previous ones). Throws Error(errc::key) for HMAC.
-INSTANT_API std::string make_jwks(const std::vector<const Signer*>& signers);
-INSTANT_API bool make_jwks(const std::vector<const Signer*>& signers, std::string& out,
-                           Status& st);
+[[nodiscard]] INSTANT_API std::string make_jwks(const std::vector<const Signer*>& signers);
+[[nodiscard]] INSTANT_API std::string make_jwks(const std::vector<const Signer*>& signers,
+                                                Status& st);
 
 // Which token kind verify() expects.
 enum class TokenKind {
@@ -219,6 +231,10 @@ class INSTANT_API Verifier {
  public:
   // A verifier with no key yet (verify() fails with errc::key until one is added).
   explicit Verifier(VerifyOptions opts = {});
+  // A verifier of HS256 tokens with the key in CENTRIFUGO_HMAC_KEY;
+  // errc::config when it is unset or empty.
+  static Verifier from_env(VerifyOptions opts = {});
+  static Verifier from_env(VerifyOptions opts, Status& st);
   ~Verifier();
   Verifier(Verifier&&) noexcept;
   Verifier& operator=(Verifier&&) noexcept;
@@ -230,24 +246,24 @@ class INSTANT_API Verifier {
   // must not race with verify().
   void add_hmac(std::string_view key, Algorithm alg = Algorithm::HS256, std::string kid = {},
                 bool allow_weak = false);
-  bool add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
+  void add_hmac(std::string_view key, Algorithm alg, std::string kid, bool allow_weak,
                 Status& st) noexcept;
   // Adds a public (or private) PEM key for an RS*/ES*/EdDSA `alg`.
   void add_pem(std::string_view pem, Algorithm alg, std::string kid = {});
-  bool add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept;
+  void add_pem(std::string_view pem, Algorithm alg, std::string kid, Status& st) noexcept;
   // Adds the key of a signer (its algorithm and kid); the key is shared.
   void add_signer(const Signer& signer);
-  bool add_signer(const Signer& signer, Status& st) noexcept;
+  void add_signer(const Signer& signer, Status& st) noexcept;
 
   // Number of keys added.
   std::size_t key_count() const noexcept;
   // The options in use.
   const VerifyOptions& options() const noexcept;
 
-  // Verifies `token`; throws Error with the failure's errc.
-  VerifiedToken verify(std::string_view token, TokenKind kind = TokenKind::any) const;
-  // Non-throwing: false and `st` set on failure. Thread-safe.
-  bool verify(std::string_view token, TokenKind kind, VerifiedToken& out, Status& st) const;
+  // Verifies `token`; throws Error with the failure's errc (the Status& form
+  // reports it and returns an empty VerifiedToken). Thread-safe.
+  [[nodiscard]] VerifiedToken verify(std::string_view token, TokenKind kind = TokenKind::any) const;
+  [[nodiscard]] VerifiedToken verify(std::string_view token, TokenKind kind, Status& st) const;
 
  private:
   std::unique_ptr<detail::VerifierImpl> impl_;

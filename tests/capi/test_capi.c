@@ -277,7 +277,7 @@ static void test_config(void) {
   instant_client *client = (instant_client *)1;
   CHECK_OK(instant_config_new(&cfg));
   CHECK(cfg != NULL);
-  CHECK(strcmp(instant_config_url(cfg), "http://localhost:8427") == 0);
+  CHECK(strcmp(instant_config_url(cfg), "http://localhost:8000") == 0);
   CHECK(strcmp(instant_config_site(cfg), "Site") == 0);
   CHECK_OK(instant_config_set_url(cfg, "https://rt.example.com/centrifugo"));
   CHECK(strcmp(instant_config_url(cfg), "https://rt.example.com/centrifugo") == 0);

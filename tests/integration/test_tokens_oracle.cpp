@@ -81,7 +81,7 @@ TEST_CASE("Centrifugo accepts connection tokens with every claim", "[oracle][tok
                         {Algorithm::RS512, test_keys::rsa2048, "rsa_public_key"},
                         {Algorithm::ES512, test_keys::ec521, "ecdsa_public_key"}};
   for (const auto& c : cases) {
-    INFO(instant::algorithm_name(c.alg));
+    INFO(instant::to_string(c.alg));
     Signer s = c.pem ? Signer::from_pem(c.pem, c.alg) : Signer::hmac(kKey, c.alg);
     const std::string key = c.pem ? s.public_key_pem() : kKey;
     const std::string section = token_section("\"" + std::string(c.member) + "\":" + json_string(key));

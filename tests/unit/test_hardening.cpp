@@ -89,6 +89,15 @@ std::string hs256(std::string_view header, std::string_view claims) {
   return input + "." + b64url(std::string_view(reinterpret_cast<const char*>(mac), n));
 }
 
+// parse_claims_json as a bool for CHECK().
+bool claims_ok(std::string_view json, instant::ConnectionClaims& conn, instant::SubscriptionClaims& sub,
+               Status& st) {
+  instant::AnyClaims any = instant::parse_claims_json(json, st);
+  conn = std::move(any.connection);
+  sub = std::move(any.subscription);
+  return st.ok();
+}
+
 // Runs fn on a thread with a small stack: a recursive walk of deep input
 // would overflow it (F4).
 template <class Fn>
@@ -116,7 +125,7 @@ TEST_CASE("F1: the full-precision crash number is read without converting it", "
   // Token header (before the signature check): a clean signature failure.
   instant::VerifiedToken out;
   Status st;
-  CHECK_FALSE(verifier().verify(trimmed(repro("header_num.token")), instant::TokenKind::any, out, st));
+  CHECK_FALSE((out = verifier().verify(trimmed(repro("header_num.token")), instant::TokenKind::any, st), st.ok()));
   CHECK(st.kind() == errc::token_signature);
   // Registry file: loads.
   Status rs;
@@ -132,7 +141,7 @@ TEST_CASE("F1: the full-precision crash number is read without converting it", "
   CHECK(instant::proxy_subscribe(repro("proxy_body.json"), reg, alice) == R"({"result":{}})");
   // Caller data: kept byte for byte in the envelope and in Json::parse.
   Status es;
-  std::string env = instant::make_envelope("news", instant::Event().data("{\"x\":" + num + "}"), "Site",
+  std::string env = instant::make_envelope("news", instant::Event{.data = "{\"x\":" + num + "}"}, "Site",
                                            instant::EnvelopeEncoding::object, es);
   CHECK(es.ok());
   CHECK(env.find(num) != std::string::npos);
@@ -151,7 +160,7 @@ TEST_CASE("F1: the full-precision crash number is read without converting it", "
 TEST_CASE("F2: a huge JOSE header is refused before it is parsed", "[hardening][F2]") {
   instant::VerifiedToken out;
   Status st;
-  CHECK_FALSE(verifier().verify(trimmed(repro("header_dos.token")), instant::TokenKind::any, out, st));
+  CHECK_FALSE((out = verifier().verify(trimmed(repro("header_dos.token")), instant::TokenKind::any, st), st.ok()));
   CHECK(st.kind() == errc::token_malformed);
   CHECK(st.message().find("4096") != std::string::npos);
   // Within the cap, many members are still checked for repeats in O(n log n)
@@ -169,35 +178,32 @@ TEST_CASE("F3/F11: claims JSON is read by length; repeated names and U+0000 are 
   Status st;
   // The text ends inside a 4-byte sequence: refused, nothing read past it.
   const std::string cut = "{\"sub\":\"\xf1";
-  CHECK_FALSE(instant::parse_claims_json(cut, conn, sub, st));
+  CHECK_FALSE(claims_ok(cut, conn, sub, st));
   CHECK(st.kind() == errc::invalid_utf8);
   // Repeated names: refused, never "last one wins".
-  CHECK_FALSE(instant::parse_claims_json(R"({"sub":"a","sub":"b"})", conn, sub, st));
+  CHECK_FALSE(claims_ok(R"({"sub":"a","sub":"b"})", conn, sub, st));
   CHECK(st.kind() == errc::invalid_json);
-  CHECK_FALSE(instant::parse_claims_json(R"({"info":{"a":1,"a":2}})", conn, sub, st));
+  CHECK_FALSE(claims_ok(R"({"info":{"a":1,"a":2}})", conn, sub, st));
   CHECK(st.kind() == errc::invalid_json);
   // "info\u0000zz" would have counted as "info".
-  CHECK_FALSE(instant::parse_claims_json(R"({"info\u0000zz":{"x":1}})", conn, sub, st));
+  CHECK_FALSE(claims_ok(R"({"info\u0000zz":{"x":1}})", conn, sub, st));
   CHECK(st.kind() == errc::invalid_json);
   // A sub holding U+0000 (a C accessor would cut it): refused.
-  CHECK_FALSE(instant::parse_claims_json(R"({"sub":"ali\u0000ce"})", conn, sub, st));
+  CHECK_FALSE(claims_ok(R"({"sub":"ali\u0000ce"})", conn, sub, st));
   CHECK(st.kind() == errc::token_claim);
   // Inside opaque JSON (info) U+0000 is data and stays.
-  CHECK(instant::parse_claims_json(R"({"sub":"alice","info":{"t":"a\u0000b"}})", conn, sub, st));
+  CHECK(claims_ok(R"({"sub":"alice","info":{"t":"a\u0000b"}})", conn, sub, st));
   CHECK(conn.info == R"({"t":"a\u0000b"})");
   // The verifier, with valid signatures: a repeated claim, a sub with U+0000.
   const std::string hdr = R"({"alg":"HS256","typ":"JWT"})";
   instant::VerifiedToken out;
-  CHECK(verifier().verify(hs256(hdr, R"({"sub":"u","exp":1800000000})"), instant::TokenKind::any, out, st));
+  CHECK((out = verifier().verify(hs256(hdr, R"({"sub":"u","exp":1800000000})"), instant::TokenKind::any, st), st.ok()));
   CHECK(out.sub == "u");
-  CHECK_FALSE(verifier().verify(hs256(hdr, R"({"sub":"u","sub":"admin","exp":1800000000})"),
-                                instant::TokenKind::any, out, st));
+  CHECK_FALSE((out = verifier().verify(hs256(hdr, R"({"sub":"u","sub":"admin","exp":1800000000})"), instant::TokenKind::any, st), st.ok()));
   CHECK(st.kind() == errc::token_malformed);
-  CHECK_FALSE(verifier().verify(hs256(hdr, R"({"sub":"ad\u0000min","exp":1800000000})"),
-                                instant::TokenKind::any, out, st));
+  CHECK_FALSE((out = verifier().verify(hs256(hdr, R"({"sub":"ad\u0000min","exp":1800000000})"), instant::TokenKind::any, st), st.ok()));
   CHECK(st.kind() == errc::token_claim);
-  CHECK_FALSE(verifier().verify(hs256(R"({"alg":"HS256","alg":"none"})", R"({"sub":"u","exp":1800000000})"),
-                                instant::TokenKind::any, out, st));
+  CHECK_FALSE((out = verifier().verify(hs256(R"({"alg":"HS256","alg":"none"})", R"({"sub":"u","exp":1800000000})"), instant::TokenKind::any, st), st.ok()));
   CHECK(st.kind() == errc::token_malformed);
   // The proxy: a repeated `user` (Go reads the last, RapidJSON the first): 400.
   NewsRegistry reg;
@@ -206,7 +212,7 @@ TEST_CASE("F3/F11: claims JSON is read by length; repeated names and U+0000 are 
   CHECK(instant::proxy_connect(dup, reg, alice).find("\"code\":400") != std::string::npos);
   // The registry: a repeated member.
   Status rs;
-  instant::parse_channels_json(R"({"channels":[{"name":"a","name":"b","level":"public"}]})", {}, rs);
+  (void)instant::parse_channels_json(R"({"channels":[{"name":"a","name":"b","level":"public"}]})", {}, rs);
   CHECK(rs.kind() == errc::invalid_json);
 }
 
@@ -226,7 +232,7 @@ TEST_CASE("F4: deep JSON is refused at one limit and nothing recurses", "[harden
   instant::ConnectionClaims conn;
   instant::SubscriptionClaims sub;
   Status st;
-  CHECK_FALSE(instant::parse_claims_json("{\"x\":" + nested(100000) + "}", conn, sub, st));
+  CHECK_FALSE(claims_ok("{\"x\":" + nested(100000) + "}", conn, sub, st));
   CHECK(st.kind() == errc::invalid_json);
   // The deepest accepted value is read, copied and written again on a 64 KiB
   // stack: every walk is iterative.
@@ -256,29 +262,28 @@ TEST_CASE("F6/F10: one verdict: what the Signer embeds its Verifier reads back",
   cc.extra = R"({"role":"admin","n":1e400})";
   Status st;
   std::string tok;
-  CHECK_FALSE(signer.connection_token(cc, tok, st));  // never a token without the claims
+  CHECK_FALSE((tok = signer.connection_token(cc, st), st.ok()));  // never a token without the claims
   CHECK(st.kind() == errc::invalid_json);
   cc.extra.clear();
   for (const char* file : {"depth_5000.json", "nul_trailing.json", "num_too_big.json"}) {
     INFO(file);
     const std::string text = repro(file);
     cc.info = text;
-    CHECK_FALSE(signer.connection_token(cc, tok, st));
+    CHECK_FALSE((tok = signer.connection_token(cc, st), st.ok()));
     CHECK(st.kind() == errc::invalid_json);
     CHECK_FALSE(instant::detail::json_valid(text));
     CHECK(instant::Json::parse(text, st).text() == "null");
     CHECK(st.kind() == errc::invalid_json);
     Status es;
-    instant::make_envelope("news", instant::Event().data(text), "Site", instant::EnvelopeEncoding::object, es);
+    (void)instant::make_envelope("news", instant::Event{.data = text}, "Site", instant::EnvelopeEncoding::object, es);
     CHECK(es.kind() == errc::invalid_json);
   }
   // A UTF-8 BOM before the JOSE header (validly signed): refused, as
   // Centrifugo's Go verifier refuses it.
   instant::VerifiedToken out;
   const std::string claims = R"({"sub":"u","exp":1800000000})";
-  CHECK(verifier().verify(hs256(R"({"alg":"HS256"})", claims), instant::TokenKind::any, out, st));
-  CHECK_FALSE(verifier().verify(hs256("\xEF\xBB\xBF{\"alg\":\"HS256\"}", claims), instant::TokenKind::any,
-                                out, st));
+  CHECK((out = verifier().verify(hs256(R"({"alg":"HS256"})", claims), instant::TokenKind::any, st), st.ok()));
+  CHECK_FALSE((out = verifier().verify(hs256("\xEF\xBB\xBF{\"alg\":\"HS256\"}", claims), instant::TokenKind::any, st), st.ok()));
   CHECK(st.kind() == errc::token_malformed);
 }
 
@@ -286,12 +291,13 @@ TEST_CASE("F7: exp near INT64_MAX plus leeway does not overflow", "[hardening][F
   instant::VerifiedToken out;
   Status st;
   // exp = INT64_MAX: a valid token that does not expire, with or without leeway.
-  CHECK(verifier(60).verify(trimmed(repro("exp_int64max.token")), instant::TokenKind::any, out, st));
+  CHECK((out = verifier(60).verify(trimmed(repro("exp_int64max.token")), instant::TokenKind::any, st), st.ok()));
   CHECK(out.exp == std::numeric_limits<std::int64_t>::max());
-  CHECK(verifier(0).verify(trimmed(repro("exp_int64max.token")), instant::TokenKind::any, out, st));
+  CHECK((out = verifier(0).verify(trimmed(repro("exp_int64max.token")), instant::TokenKind::any, st), st.ok()));
   // Absurd leeway: refused as a setting.
-  CHECK_FALSE(verifier(instant::limits::max_leeway_seconds + 1)
-                  .verify(trimmed(repro("exp_int64max.token")), instant::TokenKind::any, out, st));
+  out = verifier(instant::limits::max_leeway_seconds + 1)
+            .verify(trimmed(repro("exp_int64max.token")), instant::TokenKind::any, st);
+  CHECK_FALSE(st.ok());
   CHECK(st.kind() == errc::invalid_argument);
   CHECK(st.message().find("leeway") != std::string::npos);
 }
@@ -322,7 +328,7 @@ TEST_CASE("F8: absurd proxy lifetimes are refused, never 'no expiry'", "[hardeni
   instant::ConnectionClaims cc;
   cc.ttl = std::numeric_limits<std::int64_t>::max() - 5;
   std::string tok;
-  CHECK_FALSE(signer.connection_token(cc, tok, st));
+  CHECK_FALSE((tok = signer.connection_token(cc, st), st.ok()));
   CHECK(st.kind() == errc::invalid_argument);
 }
 
@@ -330,12 +336,14 @@ TEST_CASE("F9: absurd timeouts are refused at configuration", "[hardening][F9]")
   instant::Config c;
   c.api_key = "k";
   c.timeout = std::chrono::milliseconds(std::numeric_limits<std::int64_t>::max());
-  CHECK(c.validate().kind() == errc::config);
-  CHECK(c.validate().message().find("timeout") != std::string::npos);
+  Status st;
+  c.validate(st);
+  CHECK(st.kind() == errc::config);
+  CHECK(st.message().find("timeout") != std::string::npos);
   c.timeout = std::chrono::milliseconds(5000);
   c.connect_timeout = std::chrono::milliseconds(instant::limits::max_timeout_ms + 1);
-  CHECK(c.validate().kind() == errc::config);
-  Status st;
+  c.validate(st);
+  CHECK(st.kind() == errc::config);
   instant::Client client(c, st);
   CHECK(st.kind() == errc::config);
   Status es;

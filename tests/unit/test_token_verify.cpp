@@ -46,7 +46,7 @@ std::string craft(const std::string& header, const std::string& claims, std::str
 errc failure(const Verifier& v, const std::string& token, TokenKind kind = TokenKind::any) {
   instant::VerifiedToken out;
   Status st;
-  const bool ok = v.verify(token, kind, out, st);
+  const bool ok = (out = v.verify(token, kind, st), st.ok());
   CHECK_FALSE(ok);
   // Never echo the token.
   if (token.size() > 20) CHECK(st.message().find(token.substr(token.size() - 20)) == std::string::npos);
@@ -146,8 +146,8 @@ TEST_CASE("signature and key id failures", "[token][verify][negative]") {
 
   Verifier many;
   Status st;
-  for (int i = 0; i < 64; ++i) REQUIRE(many.add_hmac(kKey, Algorithm::HS256, std::to_string(i), false, st));
-  CHECK_FALSE(many.add_hmac(kKey, Algorithm::HS256, "65", false, st));
+  for (int i = 0; i < 64; ++i) REQUIRE((many.add_hmac(kKey, Algorithm::HS256, std::to_string(i), false, st), st.ok()));
+  CHECK_FALSE((many.add_hmac(kKey, Algorithm::HS256, "65", false, st), st.ok()));
   CHECK(st.kind() == errc::invalid_argument);
   CHECK(many.key_count() == 64);
 }
@@ -264,7 +264,7 @@ TEST_CASE("random corruptions of a token never verify and never crash", "[token]
       }
       instant::VerifiedToken out;
       Status st;
-      if (v.verify(t, TokenKind::connection, out, st)) {
+      if ((out = v.verify(t, TokenKind::connection, st), st.ok())) {
         CHECK(t == original);
       } else {
         ++rejected;

@@ -6,8 +6,9 @@
 
 int main() {
   instant::Status st;
-  const std::string env = instant::make_envelope("news", instant::Event().message("hi"), "Site",
-                                                 instant::EnvelopeEncoding::object, st);
+  instant::Event ev;
+  ev.message = "hi";
+  const std::string env = instant::make_envelope("news", ev, "Site", instant::EnvelopeEncoding::object, st);
   const bool env_ok = st.ok() && env == R"({"channel":"news","site":"Site","message":"hi"})";
   instant::Signer signer = instant::Signer::hmac("consumer-hmac-key-0123456789abcdef");
   instant::ConnectionClaims claims;
