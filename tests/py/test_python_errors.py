@@ -174,6 +174,7 @@ def test_every_c_error_code_maps_to_its_class():
         "server_error": instant.ServerError, "malformed_reply": instant.MalformedReply,
         "partial_failure": instant.PartialFailure, "io": instant.StorageError, "not_found": instant.NotFound,
         "already_exists": instant.AlreadyExists, "forbidden": instant.Forbidden, "internal": instant.InternalError,
+        "queue_full": instant.QueueFull, "purged": instant.Purged, "closed": instant.Closed,
     }
     from instant.errors import exception_for
     for code in instant.ErrorCode:

@@ -17,9 +17,10 @@ from __future__ import annotations
 from ._native import lib as _lib
 from .channels import Channel, Level, Registry, User, bundle, channel_namespace, private_name, validate_channel
 from .client import Batch, BatchReply, BroadcastItem, Client, Outcome, Position, PublishOptions
-from .errors import (AlreadyExists, CentrifugoError, ConfigError, ErrorCode, Forbidden, HTTPStatusError,
+from .errors import (AlreadyExists, CentrifugoError, Closed, ConfigError, ErrorCode, Forbidden, HTTPStatusError,
                      InstantError, InternalError, InvalidArgument, MalformedReply, NotFound, PartialFailure,
-                     ServerError, StorageError, Timeout, TokenError, TransportError, Unauthorized)
+                     PublisherError, Purged, QueueFull, ServerError, StorageError, Timeout, TokenError,
+                     TransportError, Unauthorized)
 from .genconfig import GeneratedConfig, genconfig, random_secret
 from .proxy import PROXY_KINDS, ProxyHandler, ProxyRequest
 from .tokens import Signer, VerifiedToken, Verifier, jwks
@@ -33,6 +34,7 @@ __all__ = [
     "ErrorCode", "InstantError", "InvalidArgument", "ConfigError", "CentrifugoError", "TransportError",
     "Timeout", "Unauthorized", "HTTPStatusError", "ServerError", "MalformedReply", "PartialFailure",
     "TokenError", "NotFound", "AlreadyExists", "Forbidden", "StorageError", "InternalError",
+    "PublisherError", "QueueFull", "Purged", "Closed",
     "version", "strerror", "__version__",
 ]
 

@@ -22,7 +22,11 @@ holds a secret), `http_status` (0 without an HTTP reply) and `server_code`
     ├── AlreadyExists                      already_exists
     ├── Forbidden                          forbidden
     ├── StorageError (also OSError)        io
-    └── InternalError                      internal
+    ├── InternalError                      internal
+    └── PublisherError                     the asynchronous Publisher
+        ├── QueueFull                      queue_full (at its message or byte bound)
+        ├── Purged                         purged (dropped by purge() before it was sent)
+        └── Closed                         closed (nothing more is accepted)
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ __all__ = [
     "ErrorCode", "InstantError", "InvalidArgument", "ConfigError", "CentrifugoError", "TransportError",
     "Timeout", "Unauthorized", "HTTPStatusError", "ServerError", "MalformedReply", "PartialFailure",
     "TokenError", "NotFound", "AlreadyExists", "Forbidden", "StorageError", "InternalError",
+    "PublisherError", "QueueFull", "Purged", "Closed",
 ]
 
 
@@ -69,6 +74,9 @@ class ErrorCode(enum.IntEnum):
     EEXISTS = -42
     EFORBIDDEN = -43
     EINTERNAL = -50
+    EQUEUEFULL = -60
+    EPURGED = -61
+    ECLOSED = -62
 
 
 # The kind names of instant::errc (include/instant/error.hpp).
@@ -79,7 +87,7 @@ KINDS: Dict[int, str] = {
     -20: "token_malformed", -21: "token_signature", -22: "token_expired", -23: "token_not_yet_valid",
     -24: "token_algorithm", -25: "token_audience", -26: "token_issuer", -27: "token_kid",
     -28: "token_claim", -29: "weak_key", -30: "key", -40: "io", -41: "not_found",
-    -42: "already_exists", -43: "forbidden", -50: "internal",
+    -42: "already_exists", -43: "forbidden", -50: "internal", -60: "queue_full", -61: "purged", -62: "closed",
 }
 
 
@@ -178,12 +186,28 @@ class InternalError(InstantError):
     """A bug in instant or out of memory."""
 
 
+class PublisherError(InstantError):
+    """The asynchronous Publisher refused or dropped an event."""
+
+
+class QueueFull(PublisherError):
+    """The Publisher's queue is at its message or byte bound (retry later, or flush)."""
+
+
+class Purged(PublisherError):
+    """The event was dropped from the queue by purge() before it was sent."""
+
+
+class Closed(PublisherError):
+    """The Publisher is closed (or closing): nothing more is accepted."""
+
+
 _CLASSES: Dict[int, Type[InstantError]] = {
     -1: InvalidArgument, -9: InvalidArgument, -10: InvalidArgument, -11: InvalidArgument,
     -12: InvalidArgument, -13: ConfigError, -29: ConfigError, -30: ConfigError,
     -2: TransportError, -3: Timeout, -4: Unauthorized, -5: HTTPStatusError, -6: ServerError,
     -7: MalformedReply, -8: PartialFailure, -40: StorageError, -41: NotFound, -42: AlreadyExists,
-    -43: Forbidden, -50: InternalError,
+    -43: Forbidden, -50: InternalError, -60: QueueFull, -61: Purged, -62: Closed,
 }
 for _code in range(-28, -19):
     _CLASSES[_code] = TokenError
