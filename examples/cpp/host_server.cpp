@@ -480,7 +480,7 @@ class Instant {
     instant::Status st;
     instant::Bundle b = instant::make_bundle(signer_, registry_, user_of(u), csrf, opts, st);
     if (!st.ok()) {
-      std::cerr << "instant_host: bundle failed: " << instant::describe(st.kind()) << "\n";
+      std::cerr << "instant_host: bundle failed: " << instant::to_string(st.kind()) << "\n";
       return std::nullopt;
     }
     return b;
@@ -509,7 +509,7 @@ class Instant {
     req.user = user;
     instant::Status st;
     client_->disconnect(req, st);
-    if (!st.ok()) std::cerr << "instant_host: disconnect failed: " << instant::describe(st.kind()) << "\n";
+    if (!st.ok()) std::cerr << "instant_host: disconnect failed: " << instant::to_string(st.kind()) << "\n";
   }
 
   using Resolver = std::function<std::optional<instant::User>(const std::string& user,
@@ -874,7 +874,7 @@ class App {
       std::string text = req.body.find_first_not_of(" \t\r\n") == std::string::npos ? "{}" : req.body;
       // instant's JSON rules first (UTF-8, depth limit), then the DOM.
       instant::Status st;
-      instant::Json::parse(text, st);
+      (void)instant::Json::parse(text, st);
       if (st.ok()) body.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
       if (!st.ok() || body.HasParseError() || !body.IsObject()) {
         return reply(res, 400, error_json("a JSON object is expected"));
@@ -1073,20 +1073,20 @@ class App {
       if (!body.HasMember(k)) continue;
       std::optional<std::string> v = member(body, k);
       if (!v) return reply(res, 400, error_json(std::string("\"") + k + "\" must be a string"));
-      if (std::strcmp(k, "message") == 0) ev.message(*v);
-      else if (std::strcmp(k, "event_class") == 0) ev.event_class(*v);
-      else ev.bucket(*v);
+      if (std::strcmp(k, "message") == 0) ev.message = *v;
+      else if (std::strcmp(k, "event_class") == 0) ev.event_class = *v;
+      else ev.bucket = *v;
     }
     if (body.HasMember("data")) {
-      ev.data(json_of([&](Writer& w) { body["data"].Accept(w); }));
+      ev.data = json_of([&](Writer& w) { body["data"].Accept(w); });
     }
     instant::Status st;
     std::string out = instant_.publish(*channel, ev, st);
     if (!st.ok()) {
       bool bad_input = st.kind() == instant::errc::invalid_argument || st.kind() == instant::errc::invalid_utf8 ||
                        st.kind() == instant::errc::invalid_json || st.kind() == instant::errc::too_large;
-      std::cerr << "instant_host: publish failed: " << instant::describe(st.kind()) << "\n";
-      return reply(res, bad_input ? 400 : 502, error_json(std::string("publish failed: ") + instant::describe(st.kind())));
+      std::cerr << "instant_host: publish failed: " << instant::to_string(st.kind()) << "\n";
+      return reply(res, bad_input ? 400 : 502, error_json(std::string("publish failed: ") + instant::to_string(st.kind())));
     }
     reply(res, 200, out);
   }
