@@ -38,6 +38,9 @@ static_assert(INSTANT_ENOTFOUND == -static_cast<int>(errc::not_found), "INSTANT_
 static_assert(INSTANT_EEXISTS == -static_cast<int>(errc::already_exists), "INSTANT_EEXISTS");
 static_assert(INSTANT_EFORBIDDEN == -static_cast<int>(errc::forbidden), "INSTANT_EFORBIDDEN");
 static_assert(INSTANT_EINTERNAL == -static_cast<int>(errc::internal), "INSTANT_EINTERNAL");
+static_assert(INSTANT_EQUEUEFULL == -static_cast<int>(errc::queue_full), "INSTANT_EQUEUEFULL");
+static_assert(INSTANT_EPURGED == -static_cast<int>(errc::purged), "INSTANT_EPURGED");
+static_assert(INSTANT_ECLOSED == -static_cast<int>(errc::closed), "INSTANT_ECLOSED");
 static_assert(INSTANT_ALG_EDDSA == static_cast<int>(instant::Algorithm::EdDSA), "algorithms");
 static_assert(INSTANT_ALG_ES256 == static_cast<int>(instant::Algorithm::ES256), "algorithms");
 static_assert(INSTANT_LEVEL_SUPERUSER == static_cast<int>(instant::Level::superuser), "levels");

@@ -1,6 +1,8 @@
 #include <instant/client.hpp>
 
+#include "detail/commands.hpp"
 #include "detail/json.hpp"
+#include "detail/text.hpp"
 #include "detail/transport.hpp"
 
 #include <instant/config_gen.hpp>
@@ -12,6 +14,14 @@
 namespace instant {
 
 using detail::JsonWriter;
+using detail::check_broadcast;
+using detail::check_channel;
+using detail::check_options;
+using detail::check_publish;
+using detail::write_broadcast;
+using detail::write_opt;
+using detail::write_payload;
+using detail::write_publish;
 using detail::write_key;
 using detail::write_raw;
 using detail::write_string;
@@ -53,13 +63,6 @@ void Batch::add(std::string method, std::string params_json) {
 
 namespace {
 
-// Writes "key": value only when value is not empty.
-void write_opt(JsonWriter& w, const char* key, std::string_view value) {
-  if (value.empty()) return;
-  write_key(w, key);
-  write_string(w, value);
-}
-
 // Writes "key": {"offset":N,"epoch":".."}.
 void write_position(JsonWriter& w, const char* key, const StreamPosition& pos) {
   write_key(w, key);
@@ -85,15 +88,6 @@ auto or_throw(Fn&& fn) {
   }
 }
 
-// A missing channel is an invalid argument; a present one must pass the one
-// channel-name checker (instant/channel_name.hpp) with the configured rules.
-Status check_channel(std::string_view channel, const NameRules& rules, const char* what = "channel") {
-  if (channel.empty()) return Status(errc::invalid_argument, std::string("invalid argument: '") + what + "' is empty");
-  Status st;
-  validate_channel_name(channel, rules, st);
-  return st;
-}
-
 Status moved_from() { return Status(errc::invalid_argument, "the client was moved from"); }
 
 Status check_required(std::string_view v, const char* what) {
@@ -104,107 +98,6 @@ Status check_required(std::string_view v, const char* what) {
 Status check_optional_json(std::string_view v, const char* what) {
   if (v.empty()) return {};
   return detail::validate_json(v, what);
-}
-
-Status check_options(const PublishOptions& o);
-
-// Checks data/b64data/options of a publish or broadcast.
-Status check_payload(std::string_view data, std::string_view b64data, const PublishOptions& o) {
-  if (data.empty() && b64data.empty()) {
-    return Status(errc::invalid_argument, "invalid argument: 'data' is empty (Centrifugo refuses empty data)");
-  }
-  if (!data.empty() && !b64data.empty()) {
-    return Status(errc::invalid_argument, "invalid argument: give 'data' or 'b64data', not both");
-  }
-  if (!data.empty()) {
-    Status st = detail::validate_json(data, "data");
-    if (!st.ok()) return st;
-  }
-  if (!b64data.empty()) {
-    for (char c : b64data) {
-      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '+' || c == '/' || c == '=';
-      if (!ok) return Status(errc::invalid_argument, "invalid argument: 'b64data' is not base64");
-    }
-  }
-  return check_options(o);
-}
-
-Status check_options(const PublishOptions& o) {
-  for (const auto& t : o.tags) {
-    Status st = detail::validate_utf8(t.first, "tags");
-    if (st.ok()) st = detail::validate_utf8(t.second, "tags");
-    if (!st.ok()) return st;
-  }
-  Status st = detail::validate_utf8(o.idempotency_key, "idempotency_key");
-  if (st.ok()) st = detail::validate_utf8(o.version_epoch, "version_epoch");
-  return st;
-}
-
-// `key`: the idempotency_key to send (the caller's or a generated one; empty: none).
-void write_payload(JsonWriter& w, std::string_view data, std::string_view b64data,
-                   const PublishOptions& o, std::string_view key) {
-  if (!data.empty()) {
-    write_key(w, "data");
-    write_raw(w, data);
-  }
-  write_opt(w, "b64data", b64data);
-  if (o.skip_history) {
-    write_key(w, "skip_history");
-    w.Bool(true);
-  }
-  if (!o.tags.empty()) {
-    write_key(w, "tags");
-    w.StartObject();
-    for (const auto& t : o.tags) {
-      write_key(w, t.first);
-      write_string(w, t.second);
-    }
-    w.EndObject();
-  }
-  write_opt(w, "idempotency_key", key);
-  if (o.delta) {
-    write_key(w, "delta");
-    w.Bool(true);
-  }
-  if (o.version != 0) {
-    write_key(w, "version");
-    w.Uint64(o.version);
-  }
-  write_opt(w, "version_epoch", o.version_epoch);
-}
-
-Status check_publish(const PublishRequest& r, const NameRules& rules) {
-  Status st = check_channel(r.channel, rules);
-  if (st.ok()) st = check_payload(r.data, r.b64data, r.options);
-  return st;
-}
-
-void write_publish(JsonWriter& w, const PublishRequest& r, std::string_view key) {
-  w.StartObject();
-  write_key(w, "channel");
-  write_string(w, r.channel);
-  write_payload(w, r.data, r.b64data, r.options, key);
-  w.EndObject();
-}
-
-Status check_broadcast(const BroadcastRequest& r, const NameRules& rules) {
-  if (r.channels.empty()) return Status(errc::invalid_argument, "invalid argument: 'channels' is empty");
-  for (const auto& c : r.channels) {
-    Status st = check_channel(c, rules, "channels");
-    if (!st.ok()) return st;
-  }
-  return check_payload(r.data, r.b64data, r.options);
-}
-
-void write_broadcast(JsonWriter& w, const BroadcastRequest& r, std::string_view key) {
-  w.StartObject();
-  write_key(w, "channels");
-  w.StartArray();
-  for (const auto& c : r.channels) write_string(w, c);
-  w.EndArray();
-  write_payload(w, r.data, r.b64data, r.options, key);
-  w.EndObject();
 }
 
 using detail::JsonDoc;
@@ -233,19 +126,12 @@ std::uint32_t get_u32(JsonValue obj, const char* name) {
 }
 
 // {"code":N,"message":".."} -> Status(server_error).
-Status server_error(JsonValue err) {
-  std::int64_t c = 0;
-  const int code = err["code"].to_int64(c) && c >= 0 && c <= 1000000 ? static_cast<int>(c) : 0;
-  std::string msg = get_string(err, "message");
-  return Status(errc::server_error,
-                "Centrifugo error " + std::to_string(code) + (msg.empty() ? "" : ": " + msg), 0, code);
-}
-
-PublishResult read_position(JsonValue v) {
+Status server_error(JsonValue err) { return detail::reply_error(err); }
+// A publish result's position; malformed_reply when it is not one.
+PublishResult read_position(JsonValue v, Status& st) {
   PublishResult r;
-  if (v.is_object()) {
-    r.offset = get_uint(v, "offset");
-    r.epoch = get_string(v, "epoch");
+  if (!detail::reply_position(v, r)) {
+    st = Status(errc::malformed_reply, "the publish result's offset/epoch is not an unsigned integer and a string", 200);
   }
   return r;
 }
@@ -263,7 +149,7 @@ BroadcastResult read_broadcast(JsonValue result, Status& st) {
     if (const JsonValue e = item.value["error"]; e.is_object()) {
       bi.status = server_error(e);
     } else {
-      bi.result = read_position(item.value["result"]);
+      bi.result = read_position(item.value["result"], bi.status);
     }
     out.responses.push_back(std::move(bi));
   }
@@ -276,14 +162,7 @@ std::string json_or_empty(JsonValue v) {
 }
 
 // A short, printable excerpt of a non-JSON reply for error messages.
-std::string excerpt(std::string_view body) {
-  std::string out;
-  for (char c : body.substr(0, 120)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
+std::string excerpt(std::string_view body) { return detail::printable(body, 120); }
 
 }  // namespace
 
@@ -308,22 +187,10 @@ struct Client::Impl {
   }
 
   explicit Impl(Config c) : cfg(std::move(c)) {
-    detail::TransportOptions o;
-    o.connect_timeout = cfg.connect_timeout;
-    o.timeout = cfg.timeout;
-    o.verify_tls = cfg.verify_tls;
-    o.ca_file = cfg.ca_file;
-    o.proxy = cfg.proxy;
-    o.max_response = cfg.max_reply;
-    o.headers.push_back("Content-Type: application/json");
-    if (!cfg.api_key.empty()) {
-      o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
-                                                      : "Authorization: apikey " + cfg.api_key);
-    }
-    transport = detail::make_curl_transport(std::move(o));
+    transport = detail::make_curl_transport(detail::transport_options(cfg));
     if (cfg.idempotency_keys && cfg.api_mode == ApiMode::v5) {
       Status rs;
-      key_base = "instant-" + random_secret(9, rs) + "-";
+      key_base = detail::idempotency_key_base(rs);
       if (!rs.ok()) key_base.clear();  // no CSPRNG: no generated keys, so no resends
     }
     std::string base = cfg.url;
@@ -451,7 +318,7 @@ PublishResult Client::publish(std::string_view channel, const Event& event, Stat
   JsonValue result;
   st = impl_->call("publish", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
-  return read_position(result);
+  return read_position(result, st);
 }
 
 PublishResult Client::publish(std::string_view channel, const Event& event) {
@@ -480,7 +347,7 @@ PublishResult Client::publish_raw(const PublishRequest& req, Status& st) {
   JsonValue result;
   st = impl_->call("publish", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
-  return read_position(result);
+  return read_position(result, st);
 }
 
 PublishResult Client::publish_raw(const PublishRequest& req) {
@@ -604,7 +471,7 @@ BatchResult Client::batch(const Batch& b, Status& st) {
       const JsonValue res = item[r.method];
       // Typed results for publish and broadcast; raw JSON for the others.
       if (!cmds[i].publish && !cmds[i].broadcast) r.result_json = res ? res.json() : "{}";
-      if (cmds[i].publish) r.publish = read_position(res);
+      if (cmds[i].publish) r.publish = read_position(res, r.status);
       if (cmds[i].broadcast && res) {
         Status bs;
         r.broadcast = read_broadcast(res, bs);

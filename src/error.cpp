@@ -48,6 +48,9 @@ const char* to_string(errc e) noexcept {
     case errc::already_exists: return "already exists";
     case errc::forbidden: return "forbidden";
     case errc::internal: return "internal error";
+    case errc::queue_full: return "queue full";
+    case errc::purged: return "purged";
+    case errc::closed: return "publisher closed";
   }
   return "unknown error";
 }

@@ -1,5 +1,6 @@
 #include <instant/message.hpp>
 
+#include "detail/commands.hpp"
 #include "detail/json.hpp"
 
 #include <cmath>
@@ -72,50 +73,15 @@ std::string make_envelope(std::string_view channel, const Event& ev, std::string
 
 std::string make_envelope(std::string_view channel, const Event& ev, std::string_view default_site,
                           EnvelopeEncoding enc, Status& st) {
-  st.clear();
-  if (channel.empty()) {
-    st = Status(errc::invalid_argument, "invalid argument: 'channel' is empty");
-    return {};
-  }
-  if (!ev.message && !ev.data) {
-    st = Status(errc::invalid_argument, "invalid argument: publish needs a 'message' or 'data'");
-    return {};
-  }
-  if (!(st = detail::validate_utf8(channel, "channel")).ok()) return {};
-  if (ev.message && !(st = detail::validate_utf8(*ev.message, "message")).ok()) return {};
-  if (ev.data && !(st = detail::validate_json(*ev.data, "data")).ok()) return {};
-  const std::string_view site = ev.site ? std::string_view(*ev.site) : default_site;
-  if (!(st = detail::validate_utf8(site, "site")).ok()) return {};
-  if (!(st = detail::validate_utf8(ev.event_class, "event_class")).ok()) return {};
-  if (!(st = detail::validate_utf8(ev.bucket, "bucket")).ok()) return {};
-
+  const std::string_view site = detail::event_site(ev, default_site);
+  st = detail::check_event(channel, ev, site);
+  if (!st.ok()) return {};
   rapidjson::StringBuffer sb;
   JsonWriter w(sb);
-  w.StartObject();
-  detail::write_key(w, "channel");
-  detail::write_string(w, channel);
-  detail::write_key(w, "site");
-  detail::write_string(w, site);
-  if (ev.message) {
-    detail::write_key(w, "message");
-    detail::write_string(w, *ev.message);
-  }
-  if (ev.data) {
-    detail::write_key(w, "data");
-    detail::write_raw(w, *ev.data);
-  }
-  if (!ev.event_class.empty()) {
-    detail::write_key(w, "event_class");
-    detail::write_string(w, ev.event_class);
-  }
-  if (!ev.bucket.empty()) {
-    detail::write_key(w, "bucket");
-    detail::write_string(w, ev.bucket);
-  }
-  w.EndObject();
-  std::string obj(sb.GetString(), sb.GetSize());
+  detail::write_envelope(w, channel, ev, site);
+  std::string_view obj(sb.GetString(), sb.GetSize());
   if (enc == EnvelopeEncoding::string) return detail::quote(obj);
-  return obj;
+  return std::string(obj);
 }
 
 }  // namespace instant

@@ -9,9 +9,12 @@
 //    costs a send, a receive and a poll per call instead of libcurl's whole
 //    per-transfer state machine (see bench/publish).
 //  - easy: curl_easy_perform per request, used when a proxy is configured.
+#include "detail/curl.hpp"
 #include "detail/http1.hpp"
 #include "detail/transport.hpp"
 
+#include <instant/config_gen.hpp>
+#include <instant/limits.hpp>
 #include <instant/version.h>
 
 #include <curl/curl.h>
@@ -25,26 +28,86 @@
 
 namespace instant {
 namespace detail {
-namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct EasyDeleter {
-  void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
-};
-using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
-
-struct SlistDeleter {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
-};
-
-Status global_init() {
+Status curl_global() noexcept {
   static std::once_flag once;
   static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  try {
+    std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  } catch (...) {
+    return Status(errc::internal, "libcurl global initialisation failed");
+  }
   if (rc != CURLE_OK) return Status(errc::internal, "libcurl global initialisation failed");
   return {};
 }
+
+void set_common_options(CURL* e, const TransportOptions& o) {
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);  // thread-safe timeouts
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o.verify_tls ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o.verify_tls ? 2L : 0L);
+  if (!o.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.ca_file.c_str());
+  // An explicit proxy (or none): never read http_proxy/no_proxy from the environment.
+  curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str());
+}
+
+SlistPtr header_list(const TransportOptions& o) {
+  curl_slist* list = nullptr;
+  for (const auto& h : o.headers) {
+    curl_slist* next = curl_slist_append(list, h.c_str());
+    if (!next) {
+      curl_slist_free_all(list);
+      return nullptr;
+    }
+    list = next;
+  }
+  // No "Expect: 100-continue" round trip on larger bodies.
+  curl_slist* next = curl_slist_append(list, "Expect:");
+  if (!next) {
+    curl_slist_free_all(list);
+    return nullptr;
+  }
+  return SlistPtr(next);
+}
+
+TransportOptions transport_options(const Config& cfg) {
+  TransportOptions o;
+  o.connect_timeout = cfg.connect_timeout;
+  o.timeout = cfg.timeout;
+  o.verify_tls = cfg.verify_tls;
+  o.ca_file = cfg.ca_file;
+  o.proxy = cfg.proxy;
+  o.max_response = cfg.max_reply;
+  o.headers.push_back("Content-Type: application/json");
+  if (!cfg.api_key.empty()) {
+    o.headers.push_back(cfg.api_mode == ApiMode::v5 ? "X-API-Key: " + cfg.api_key
+                                                    : "Authorization: apikey " + cfg.api_key);
+  }
+  return o;
+}
+
+std::string idempotency_key_base(Status& st) {
+  std::string hex = random_secret(9, st);
+  return st.ok() ? "instant-" + hex + "-" : std::string();
+}
+
+Status curl_error_status(CURLcode rc, const char* errbuf, const char* what) {
+  std::string detail = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  if (rc == CURLE_OPERATION_TIMEDOUT) return Status(errc::timeout, std::string(what) + " timed out: " + detail);
+  return Status(errc::transport, std::string(what) + " failed: " + detail);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
 
 struct Sink {
   std::string* body;
@@ -82,17 +145,12 @@ struct Conn {
 
 class CurlTransport final : public Transport {
  public:
-  explicit CurlTransport(TransportOptions opts) : opts_(std::move(opts)) {
-    curl_slist* list = nullptr;
+  explicit CurlTransport(TransportOptions opts) : opts_(std::move(opts)), headers_(header_list(opts_)) {
     for (const auto& h : opts_.headers) {
       header_block_ += h;
       header_block_ += "\r\n";
-      if (curl_slist* next = curl_slist_append(list, h.c_str())) list = next;
     }
     header_block_ += "User-Agent: instant/" INSTANT_VERSION_STRING "\r\n";
-    // No "Expect: 100-continue" round trip on larger bodies (easy path).
-    if (curl_slist* next = curl_slist_append(list, "Expect:")) list = next;
-    headers_.reset(list);
   }
 
   Status post(const std::string& url, std::string_view body, HttpResponse& out,
@@ -100,7 +158,8 @@ class CurlTransport final : public Transport {
     try {
       out.status = 0;
       out.body.clear();
-      Status st = global_init();
+      if (!headers_) return Status(errc::internal, "out of memory");
+      Status st = curl_global();
       if (!st.ok()) return st;
       return opts_.proxy.empty() ? post_direct(url, body, out, resend_ok) : post_easy(url, body, out);
     } catch (const std::bad_alloc&) {
@@ -129,38 +188,13 @@ class CurlTransport final : public Transport {
     pool_.push_back(std::move(c));
   }
 
-  void common_options(CURL* e) const {
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);  // thread-safe timeouts
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
-    if (!opts_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, opts_.ca_file.c_str());
-    // An explicit proxy (or none): never read http_proxy/no_proxy from the environment.
-    curl_easy_setopt(e, CURLOPT_PROXY, opts_.proxy.c_str());
-  }
-
-  static Status curl_failure(CURLcode rc, const char* errbuf, const char* what) {
-    // curl's messages name host and port, never headers or bodies.
-    std::string detail = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT) return Status(errc::timeout, std::string(what) + " timed out: " + detail);
-    return Status(errc::transport, std::string(what) + " failed: " + detail);
-  }
-
   // ---- direct path -----------------------------------------------------------
   Status connect(Conn& c, const std::string& origin, Clock::time_point deadline) {
     c.close();
     c.h.reset(curl_easy_init());
     if (!c.h) return Status(errc::internal, "could not create an HTTP handle");
     CURL* e = c.h.get();
-    common_options(e);
+    set_common_options(e, opts_);
     const std::string target = origin + "/";
     curl_easy_setopt(e, CURLOPT_URL, target.c_str());
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
@@ -176,7 +210,7 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
     if (rc != CURLE_OK) {
       c.close();
-      return curl_failure(rc, errbuf, "connecting");
+      return curl_error_status(rc, errbuf, "connecting");
     }
     ++connections_;
     curl_socket_t fd = CURL_SOCKET_BAD;
@@ -311,7 +345,9 @@ class CurlTransport final : public Transport {
       if (io == Io::timeout) return Status(errc::timeout, "request timed out after " +
                                                               std::to_string(opts_.timeout.count()) + " ms");
       if (parser.too_large()) {
-        return Status(errc::too_large, "the reply exceeds " + std::to_string(opts_.max_response) + " bytes");
+        return Status(errc::too_large, "the reply is too large: " + parser.error() + " (at most " +
+                                           std::to_string(limits::http_head_bytes) + " bytes of headers and " +
+                                           std::to_string(opts_.max_response) + " of body)");
       }
       if (io == Io::closed_early) return Status(errc::transport, "the server closed the connection without a reply");
       return Status(errc::transport, "HTTP exchange failed: " + why);
@@ -326,7 +362,7 @@ class CurlTransport final : public Transport {
       c.h.reset(curl_easy_init());
       if (!c.h) return Status(errc::internal, "could not create an HTTP handle");
       CURL* e = c.h.get();
-      common_options(e);
+      set_common_options(e, opts_);
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
       curl_easy_setopt(e, CURLOPT_USERAGENT, "instant/" INSTANT_VERSION_STRING);
@@ -356,12 +392,12 @@ class CurlTransport final : public Transport {
     if (sink.overflow) {
       return Status(errc::too_large, "the reply exceeds " + std::to_string(opts_.max_response) + " bytes");
     }
-    return curl_failure(rc, errbuf, "HTTP request");
+    return curl_error_status(rc, errbuf, "HTTP request");
   }
 
   TransportOptions opts_;
   std::string header_block_;
-  std::unique_ptr<curl_slist, SlistDeleter> headers_;
+  SlistPtr headers_;
   std::mutex mu_;
   std::vector<Conn> pool_;
   std::atomic<std::uint64_t> requests_{0};

@@ -45,6 +45,9 @@ enum class errc : int {
   already_exists = 42,    // entry exists already
   forbidden = 43,         // authorization denied
   internal = 50,          // a bug or out of memory
+  queue_full = 60,        // Publisher: the queue is at its message or byte bound
+  purged = 61,            // Publisher: dropped from the queue by purge() before it was sent
+  closed = 62,            // Publisher: closed (or closing); nothing more is accepted
 };
 
 // The std::error_category of instant::errc ("instant").

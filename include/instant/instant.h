@@ -52,6 +52,9 @@ typedef int instant_error_t;
 #define INSTANT_EEXISTS (-42)
 #define INSTANT_EFORBIDDEN (-43)
 #define INSTANT_EINTERNAL (-50)
+#define INSTANT_EQUEUEFULL (-60)     /* Publisher: queue at its bound */
+#define INSTANT_EPURGED (-61)        /* Publisher: purged before it was sent */
+#define INSTANT_ECLOSED (-62)        /* Publisher: closed */
 
 /* ---- General ------------------------------------------------------------ */
 

@@ -11,6 +11,7 @@
 #include <instant/limits.hpp>
 #include <instant/message.hpp>
 #include <instant/proxy.hpp>
+#include <instant/publisher.hpp>
 #include <instant/token.hpp>
 #include <instant/version.h>
 

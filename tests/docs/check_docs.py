@@ -19,6 +19,7 @@ Every fenced block needs a language; the convention (docs/code-blocks.md):
                      naming the test server.
   ... no-run         compiled / checked, never run (servers, builds, installs).
   ```json            parsed.
+  ```python          compiled (syntax only; the package's tests run Python).
   ```text, ```html, ```js   not checked.
 
 Programs and scripts run in a fresh temporary directory each, with a time
@@ -37,10 +38,10 @@ import sys
 import tempfile
 
 CHECKED = {"c": "c", "cpp": "cpp", "c++": "cpp", "cxx": "cpp", "cmake": "cmake",
-           "sh": "sh", "bash": "sh", "shell": "sh", "json": "json"}
+           "sh": "sh", "bash": "sh", "shell": "sh", "json": "json", "python": "python", "py": "python"}
 UNCHECKED = {"text", "html", "js"}
 ATTRIBUTES = {"c": {"fragment", "no-run"}, "cpp": {"fragment", "no-run"}, "sh": {"no-run"},
-              "cmake": set(), "json": set()}
+              "cmake": set(), "json": set(), "python": set()}
 C_PRELUDE = ["#include <instant/instant.h>", "#include <stdio.h>", "#include <stdlib.h>",
              "#include <string.h>"]
 CPP_PRELUDE = ["#include <instant/instant.hpp>", "#include <cstdio>", "#include <cstdlib>",
@@ -243,6 +244,14 @@ def main():
     failed = len(errors)
     counts = {"compiled": 0, "ran": 0, "checked": 0, "configured": 0, "parsed": 0}
 
+    for b in [b for b in blocks if b.lang == "python"]:
+        try:
+            compile(b.text, b.where, "exec")
+            counts["parsed"] += 1
+        except SyntaxError as e:
+            print(f"FAIL {b.where}: Python does not compile: {e}")
+            failed += 1
+
     for b in [b for b in blocks if b.lang == "json"]:
         try:
             json.loads(b.text)
@@ -281,7 +290,7 @@ def main():
     runnable = [b for b in blocks if "no-run" not in b.attrs and (b.ident in built or b.ident in scripts)]
     if runnable:
         sys.path.insert(0, os.path.join(source, "tests", "py"))
-        from conftest import HMAC_KEY, Centrifugo  # the server the Python tests start
+        from harness import HMAC_KEY, Centrifugo  # the server the Python tests start (no pytest needed)
         server = Centrifugo()
         try:
             env = dict(os.environ, CENTRIFUGO_URL=server.url, CENTRIFUGO_API_KEY=server.api_key,
@@ -311,7 +320,7 @@ def main():
 
     print(f"{len(blocks)} checked blocks in {len(files)} files: {counts['compiled']} compiled, "
           f"{counts['ran']} ran, {counts['checked']} shell blocks passed bash -n, "
-          f"{counts['configured']} CMake blocks configured, {counts['parsed']} JSON blocks parsed; "
+          f"{counts['configured']} CMake blocks configured, {counts['parsed']} JSON and Python blocks parsed; "
           f"{failed} failed")
     if not a.work:
         shutil.rmtree(work, ignore_errors=True)

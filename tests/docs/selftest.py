@@ -28,6 +28,8 @@ BLOCKS = [
     ("sh no-run", "sleep 1000", None),
     ("json", '{"channels": []}', None),
     ("json", "{not json", "JSON does not parse"),
+    ("python", "import os\nprint(os.sep)", None),
+    ("python", "def f(:\n    pass", "Python does not compile"),
     ("cmake", "project(app C CXX)\nadd_executable(app main.cpp)\nfind_package(NoSuchPackageAnywhere REQUIRED)",
      "CMake example does not configure"),
     ("", "a block without a language", "code block without a language"),
