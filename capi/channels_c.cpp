@@ -400,14 +400,7 @@ instant_error_t instant_registry_is_authorized(int* allowed, const instant_regis
   return is_authorized(allowed, reg, user, channel, auth(anonymous_public));
 }
 
-instant_error_t instant_authorize_options_new(instant_authorize_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_authorize_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_authorize_options_new(instant_authorize_options** out) { return new_handle(out); }
 
 void instant_authorize_options_free(instant_authorize_options* opts) { delete opts; }
 
@@ -487,14 +480,7 @@ instant_error_t instant_bundle_json(char** out, const instant_signer* signer, co
   });
 }
 
-instant_error_t instant_bundle_options_new(instant_bundle_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_bundle_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_bundle_options_new(instant_bundle_options** out) { return new_handle(out); }
 
 void instant_bundle_options_free(instant_bundle_options* opts) { delete opts; }
 
@@ -561,14 +547,7 @@ const char* instant_proxy_request_header(const instant_proxy_request* req, const
   return nullptr;
 }
 
-instant_error_t instant_proxy_options_new(instant_proxy_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_proxy_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_proxy_options_new(instant_proxy_options** out) { return new_handle(out); }
 
 void instant_proxy_options_free(instant_proxy_options* opts) { delete opts; }
 
@@ -690,14 +669,7 @@ instant_error_t instant_random_secret(char** out, size_t bytes) {
   });
 }
 
-instant_error_t instant_genconfig_options_new(instant_genconfig_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_genconfig_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_genconfig_options_new(instant_genconfig_options** out) { return new_handle(out); }
 
 void instant_genconfig_options_free(instant_genconfig_options* opts) { delete opts; }
 

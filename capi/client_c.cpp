@@ -312,14 +312,7 @@ const char* instant_broadcast_result_epoch(const instant_broadcast_result* res, 
 
 // ---- batch ------------------------------------------------------------------------
 
-instant_error_t instant_batch_new(instant_batch** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_batch{};
-    return record_ok();
-  });
-}
+instant_error_t instant_batch_new(instant_batch** out) { return new_handle(out); }
 
 void instant_batch_free(instant_batch* batch) { delete batch; }
 
@@ -480,14 +473,7 @@ instant_error_t instant_client_subscribe(instant_client* client, const char* use
   });
 }
 
-instant_error_t instant_subscribe_options_new(instant_subscribe_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_subscribe_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_subscribe_options_new(instant_subscribe_options** out) { return new_handle(out); }
 
 void instant_subscribe_options_free(instant_subscribe_options* opts) { delete opts; }
 

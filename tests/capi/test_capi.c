@@ -1006,6 +1006,14 @@ static void test_channels_null_arguments(void) {
   instant_registry_free(reg);
 }
 
+/* Two results of the old and the new form of a call are equal and contain
+ * `needle`; frees both. */
+static void check_same_and_free(char *a, char *b, const char *needle) {
+  CHECK(a && b && strcmp(a, b) == 0 && contains(a, needle));
+  instant_free(a);
+  instant_free(b);
+}
+
 /* The connection token of a bundle, verified (NULL, with a failed check, when
  * it is missing or does not verify). */
 static instant_verified_token *bundle_ws_token(const instant_verifier *vf, const char *bundle) {
@@ -1127,19 +1135,13 @@ static void test_channels(void) {
     CHECK_OK(instant_authorize_options_set_anonymous_public(ao, 1));
     CHECK_OK(instant_registry_for_user_2(&s, reg, anon, ao));
     CHECK_OK(instant_registry_for_user(&old_form, reg, anon, 1));
-    CHECK(s && old_form && strcmp(s, old_form) == 0 && contains(s, "\"public\""));
-    instant_free(s);
-    instant_free(old_form);
+    check_same_and_free(s, old_form, "\"public\"");
     CHECK_OK(instant_registry_for_user_2(&s, reg, alice, NULL));
     CHECK_OK(instant_registry_for_user(&old_form, reg, alice, 0));
-    CHECK(s && old_form && strcmp(s, old_form) == 0 && contains(s, "$chat:team"));
-    instant_free(s);
-    instant_free(old_form);
+    check_same_and_free(s, old_form, "$chat:team");
     CHECK_OK(instant_registry_explain_2(&s, reg, anon, ao));
     CHECK_OK(instant_registry_explain(&old_form, reg, anon, 1));
-    CHECK(s && old_form && strcmp(s, old_form) == 0 && contains(s, "\"allowed\":true"));
-    instant_free(s);
-    instant_free(old_form);
+    check_same_and_free(s, old_form, "\"allowed\":true");
     CHECK_OK(instant_registry_explain_2(&s, reg, boss, NULL));
     CHECK(contains(s, "{\"channel\":\"$chat:team\",\"allowed\":false,\"reason\":\""));
     instant_free(s);
@@ -1636,6 +1638,7 @@ static void test_subscribe_options(instant_client *c, const instant_position *si
   instant_claims *cl = NULL;
   instant_subscribe_options *so = NULL;
   char *tok = NULL, *json = NULL;
+  int i;
 
   CHECK_OK(instant_signer_new_hmac(&sg, hkey, strlen(hkey), INSTANT_ALG_HS256, NULL));
   CHECK_OK(instant_claims_new(&cl));
@@ -1645,20 +1648,15 @@ static void test_subscribe_options(instant_client *c, const instant_position *si
   CHECK(strlen(capi_live_client_id()) > 0);
   CHECK_OK(instant_subscribe_options_new(&so));
 
-  CHECK_OK(instant_subscribe_options_set_client(so, "not-this-client"));
-  CHECK_OK(instant_client_subscribe_2(c, "carol", "chat:opts", so));
-  CHECK_OK(instant_client_presence(&json, c, "chat:opts"));
-  CHECK(json && strcmp(json, "{}") == 0);
-  instant_free(json);
-  json = NULL;
-
-  CHECK_OK(instant_subscribe_options_set_client(so, NULL));
-  CHECK_OK(instant_subscribe_options_set_session(so, "not-this-session"));
-  CHECK_OK(instant_client_subscribe_2(c, "carol", "chat:opts", so));
-  CHECK_OK(instant_client_presence(&json, c, "chat:opts"));
-  CHECK(json && strcmp(json, "{}") == 0);
-  instant_free(json);
-  json = NULL;
+  for (i = 0; i < 2; ++i) { /* a client, then a session, that matches no connection */
+    CHECK_OK(instant_subscribe_options_set_client(so, i == 0 ? "not-this-client" : NULL));
+    CHECK_OK(instant_subscribe_options_set_session(so, i == 1 ? "not-this-session" : NULL));
+    CHECK_OK(instant_client_subscribe_2(c, "carol", "chat:opts", so));
+    CHECK_OK(instant_client_presence(&json, c, "chat:opts"));
+    CHECK(json && strcmp(json, "{}") == 0);
+    instant_free(json);
+    json = NULL;
+  }
 
   CHECK_OK(instant_subscribe_options_set_session(so, ""));
   CHECK_OK(instant_subscribe_options_set_client(so, capi_live_client_id()));
