@@ -26,7 +26,7 @@ Programs and scripts run in a fresh temporary directory each, with a time
 limit; a failure prints the block's file and line and the output.
 
   check_docs.py --source DIR --build DIR --cli PATH [--work DIR] [--list]
-      [--cmake-arg ARG]... [files...]
+      [--generator G] [--cmake-arg ARG]... [files...]
 """
 import argparse
 import json
@@ -126,7 +126,7 @@ def run(cmd, cwd=None, env=None, timeout=600, quiet=False):
     return r
 
 
-def build_programs(blocks, work, build_dir, cmake_args, jobs):
+def build_programs(blocks, work, build_dir, generator, cmake_args, jobs):
     """One CMake project with one executable per C/C++ block; returns {ident: path} or None."""
     proj = os.path.join(work, "programs")
     os.makedirs(proj, exist_ok=True)
@@ -149,7 +149,7 @@ def build_programs(blocks, work, build_dir, cmake_args, jobs):
     with open(os.path.join(proj, "CMakeLists.txt"), "w") as f:
         f.write("\n".join(cm) + "\n")
     out = os.path.join(proj, "build")
-    r = run(["cmake", "-S", proj, "-B", out, "-G", "Ninja", f"-Dinstant_DIR={build_dir}", *cmake_args])
+    r = run(["cmake", "-S", proj, "-B", out, "-G", generator, f"-Dinstant_DIR={build_dir}", *cmake_args])
     if r.returncode != 0:
         print("FAIL: configuring the C and C++ examples against the build tree failed (they use "
               "its instantConfig.cmake, written when INSTANT_INSTALL is on)")
@@ -191,7 +191,7 @@ def snapshot(source, work, tags):
     return "file://" + repo
 
 
-def check_cmake(b, work, source, cmake_args):
+def check_cmake(b, work, source, generator, cmake_args):
     tags = re.findall(r"GIT_TAG\s+([^\s)]+)", b.text)
     url = snapshot(source, work, [t for t in tags if not re.fullmatch(r"[0-9a-f]{40}", t)])
     text = re.sub(r"GIT_REPOSITORY\s+[^\s)]+", f"GIT_REPOSITORY {url}", b.text)
@@ -205,7 +205,7 @@ def check_cmake(b, work, source, cmake_args):
         f.write(text)
     with open(os.path.join(proj, "main.cpp"), "w") as f:
         f.write("#include <instant/instant.hpp>\nint main() { return instant::Config().url.empty(); }\n")
-    r = run(["cmake", "-S", proj, "-B", os.path.join(proj, "build"), "-G", "Ninja",
+    r = run(["cmake", "-S", proj, "-B", os.path.join(proj, "build"), "-G", generator,
              f"-DFETCHCONTENT_BASE_DIR={os.path.join(proj, 'deps')}", *cmake_args])
     return r.returncode == 0
 
@@ -218,6 +218,7 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--list", action="store_true", help="only list the blocks and their checks")
     ap.add_argument("--cmake-arg", action="append", default=[])
+    ap.add_argument("--generator", default="Ninja", help="CMake generator of the example projects")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     source = os.path.abspath(a.source)
@@ -261,7 +262,7 @@ def main():
             failed += 1
 
     programs = [b for b in blocks if b.lang in ("c", "cpp")]
-    built = build_programs(programs, work, os.path.abspath(a.build), a.cmake_arg, jobs) if programs else {}
+    built = build_programs(programs, work, os.path.abspath(a.build), a.generator, a.cmake_arg, jobs) if programs else {}
     if built is None:
         return 1
     failed += len(programs) - len(built)
@@ -281,7 +282,7 @@ def main():
             scripts[b.ident] = script
 
     for b in [b for b in blocks if b.lang == "cmake"]:
-        if check_cmake(b, work, source, a.cmake_arg):
+        if check_cmake(b, work, source, a.generator, a.cmake_arg):
             counts["configured"] += 1
         else:
             print(f"FAIL {b.where}: the CMake example does not configure")
