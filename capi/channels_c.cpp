@@ -317,10 +317,22 @@ instant_error_t instant_registry_save(const instant_registry* reg, const char* p
   });
 }
 
+}  // extern "C"
+
 namespace {
 
 instant::AuthorizeOptions auth(const instant_authorize_options* opts) {
   return opts ? opts->opts : instant::AuthorizeOptions{};
+}
+
+// The authorize member of an option object (bundle, proxy) from a C handle.
+template <class Handle>
+instant_error_t set_authorize(Handle* opts, const instant_authorize_options* authorize) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    opts->opts.authorize = auth(authorize);
+    return record_ok();
+  });
 }
 
 instant_error_t for_user(char** out, const instant_registry* reg, const instant_user* user,
@@ -384,6 +396,8 @@ instant_error_t is_authorized(int* allowed, const instant_registry* reg, const i
 
 }  // namespace
 
+extern "C" {
+
 instant_error_t instant_registry_for_user(char** out, const instant_registry* reg,
                                           const instant_user* user, int anonymous_public) {
   return for_user(out, reg, user, auth(anonymous_public));
@@ -433,6 +447,8 @@ instant_error_t instant_registry_is_authorized_2(int* allowed, const instant_reg
 
 // ---- bundle ---------------------------------------------------------------------------
 
+}  // extern "C"
+
 namespace {
 
 bool to_server_side(instant_server_side_t v, instant::ServerSide& out) {
@@ -463,6 +479,8 @@ instant_error_t bundle(char** out, const instant_signer* signer, const instant_r
 }
 
 }  // namespace
+
+extern "C" {
 
 instant_error_t instant_bundle_json(char** out, const instant_signer* signer, const instant_registry* reg,
                                     const instant_user* user, const char* csrf_token, int64_t lifetime,
@@ -506,11 +524,7 @@ instant_error_t instant_bundle_options_set_server_side(instant_bundle_options* o
 
 instant_error_t instant_bundle_options_set_authorize(instant_bundle_options* opts,
                                                      const instant_authorize_options* authorize) {
-  return guard([&] {
-    if (!opts) return null_arg("opts");
-    opts->opts.authorize = auth(authorize);
-    return record_ok();
-  });
+  return set_authorize(opts, authorize);
 }
 
 instant_error_t instant_bundle_make(char** out, const instant_signer* signer, const instant_registry* reg,
@@ -600,11 +614,7 @@ instant_error_t instant_proxy_options_set_now(instant_proxy_options* opts, int64
 
 instant_error_t instant_proxy_options_set_authorize(instant_proxy_options* opts,
                                                     const instant_authorize_options* authorize) {
-  return guard([&] {
-    if (!opts) return null_arg("opts");
-    opts->opts.authorize = auth(authorize);
-    return record_ok();
-  });
+  return set_authorize(opts, authorize);
 }
 
 instant_error_t instant_proxy_handle(char** out, instant_proxy_kind_t kind, const instant_registry* reg,

@@ -442,6 +442,8 @@ const char* instant_batch_result_epoch(const instant_batch_result* res, size_t i
 
 // ---- connection management ----------------------------------------------------------
 
+}  // extern "C"
+
 namespace {
 
 instant_error_t subscribe(instant_client* client, const char* user, const char* channel,
@@ -457,6 +459,8 @@ instant_error_t subscribe(instant_client* client, const char* user, const char* 
 }
 
 }  // namespace
+
+extern "C" {
 
 instant_error_t instant_client_subscribe(instant_client* client, const char* user, const char* channel,
                                          const char* client_id, const char* session,
@@ -477,6 +481,8 @@ instant_error_t instant_subscribe_options_new(instant_subscribe_options** out) {
 
 void instant_subscribe_options_free(instant_subscribe_options* opts) { delete opts; }
 
+}  // extern "C"
+
 namespace {
 
 // One optional string member of the subscribe options; NULL clears it.
@@ -490,6 +496,8 @@ instant_error_t set_member(instant_subscribe_options* opts, std::string instant:
 }
 
 }  // namespace
+
+extern "C" {
 
 instant_error_t instant_subscribe_options_set_client(instant_subscribe_options* opts,
                                                      const char* client_id) {
