@@ -27,3 +27,16 @@ function(instant_use_rapidjson target)
 endfunction()
 
 find_package(Threads REQUIRED)
+
+# INSTANT_CXX_RUNTIME_LIBS: what the C++ linker adds that a C linker does not
+# (libstdc++/libc++, libm, ...). The static libinstant_c names them in its
+# link interface and in instant_c.pc's Libs.private, so a C project links it.
+if(NOT DEFINED INSTANT_CXX_RUNTIME_LIBS)
+  set(INSTANT_CXX_RUNTIME_LIBS ${CMAKE_CXX_IMPLICIT_LINK_LIBRARIES})
+  if(INSTANT_CXX_RUNTIME_LIBS AND CMAKE_C_IMPLICIT_LINK_LIBRARIES)
+    list(REMOVE_ITEM INSTANT_CXX_RUNTIME_LIBS ${CMAKE_C_IMPLICIT_LINK_LIBRARIES})
+  endif()
+  if(INSTANT_CXX_RUNTIME_LIBS)
+    list(REMOVE_DUPLICATES INSTANT_CXX_RUNTIME_LIBS)
+  endif()
+endif()

@@ -1,12 +1,24 @@
 # Install rules, the CMake package (instantConfig.cmake + version file) and
 # the pkg-config files. Build-tree export() gives add_subdirectory and
-# FetchContent users the same instant:: names.
+# FetchContent users the same instant:: names. Also used when instant is a
+# subproject with INSTANT_INSTALL=ON: the parent's install then carries
+# instant and its package, so the parent can export targets linking it.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(INSTANT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/instant)
 
-install(TARGETS instant instant_c
+# Every build installs a shared libinstant_c (FFI users need a .so): in a
+# static build instant_c_shared is that library (docs/abi.md).
+set(_instant_install_targets instant)
+if(TARGET instant_c)
+  list(APPEND _instant_install_targets instant_c)
+  get_target_property(_instant_c_shared_real instant_c_shared ALIASED_TARGET)
+  if(NOT _instant_c_shared_real)
+    list(APPEND _instant_install_targets instant_c_shared)
+  endif()
+endif()
+install(TARGETS ${_instant_install_targets}
   EXPORT instantTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -32,25 +44,30 @@ install(FILES
   ${PROJECT_BINARY_DIR}/instantConfigVersion.cmake
   DESTINATION ${INSTANT_CMAKE_DIR})
 
-# pkg-config: a shared install hides its dependencies (Requires.private); a
-# static install must hand them to every consumer, so `pkg-config --libs`
-# (without --static) links it completely against the system's shared
-# libcurl and libcrypto.
+# pkg-config. instant.pc: a shared install hides its dependencies
+# (Requires.private); a static one hands them to every consumer, so
+# `pkg-config --libs instant` links it completely against the system's shared
+# libcurl and libcrypto. instant_c.pc describes the shared libinstant_c that
+# every install has; Libs.private lists the C++ runtime a C linker needs for
+# the static libinstant_c.a of a static install.
+set(INSTANT_PC_RUNTIME "")
+foreach(_lib IN LISTS INSTANT_CXX_RUNTIME_LIBS)
+  string(APPEND INSTANT_PC_RUNTIME " -l${_lib}")
+endforeach()
+string(APPEND INSTANT_PC_RUNTIME " -lpthread")
+string(STRIP "${INSTANT_PC_RUNTIME}" INSTANT_PC_RUNTIME)
 if(BUILD_SHARED_LIBS)
   set(INSTANT_PC_CFLAGS "")
   set(INSTANT_PC_REQUIRES "")
   set(INSTANT_PC_REQUIRES_PRIVATE "libcurl, libcrypto")
   set(INSTANT_PC_LIBS "")
-  set(INSTANT_PC_C_LIBS "")
-  set(INSTANT_PC_C_LIBS_PRIVATE "-linstant")
 else()
   set(INSTANT_PC_CFLAGS "-DINSTANT_STATIC")
   set(INSTANT_PC_REQUIRES "libcurl, libcrypto")
   set(INSTANT_PC_REQUIRES_PRIVATE "")
-  set(INSTANT_PC_LIBS "-lstdc++ -lm -lpthread")
-  set(INSTANT_PC_C_LIBS "-linstant -lstdc++ -lm -lpthread")
-  set(INSTANT_PC_C_LIBS_PRIVATE "")
+  set(INSTANT_PC_LIBS "${INSTANT_PC_RUNTIME}")
 endif()
+set(INSTANT_PC_C_LIBS_PRIVATE "${INSTANT_PC_RUNTIME}")
 # Relocatable: the prefix is found from the .pc file's own place, so the
 # tree works wherever `cmake --install --prefix` put it.
 file(RELATIVE_PATH _instant_pc_up "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
@@ -58,7 +75,10 @@ string(REGEX REPLACE "/$" "" _instant_pc_up "${_instant_pc_up}")
 set(INSTANT_PC_PREFIX "\${pcfiledir}/${_instant_pc_up}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/instant.pc.in
   ${PROJECT_BINARY_DIR}/instant.pc @ONLY)
-configure_file(${PROJECT_SOURCE_DIR}/cmake/instant_c.pc.in
-  ${PROJECT_BINARY_DIR}/instant_c.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/instant.pc ${PROJECT_BINARY_DIR}/instant_c.pc
-  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+set(_instant_pc_files ${PROJECT_BINARY_DIR}/instant.pc)
+if(TARGET instant_c)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/instant_c.pc.in
+    ${PROJECT_BINARY_DIR}/instant_c.pc @ONLY)
+  list(APPEND _instant_pc_files ${PROJECT_BINARY_DIR}/instant_c.pc)
+endif()
+install(FILES ${_instant_pc_files} DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

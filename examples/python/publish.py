@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Publish a django-instant event through libinstant_c from Python.
+"""Publish a django-instant event with the instant package.
 
+    pip install ./bindings/python
     CENTRIFUGO_URL=http://localhost:8000 CENTRIFUGO_API_KEY=... \
-    INSTANT_C_LIBRARY=build/capi/shared/libinstant_c.so \
     python3 examples/python/publish.py news "hello" '{"n":1}'
 """
 import sys
@@ -18,11 +18,11 @@ def main(argv):
     data = argv[3] if len(argv) > 3 else None
     try:
         with instant.Client() as client:
-            offset, epoch = client.publish(channel, message, data=data, event_class="example")
-    except instant.Error as e:
-        print(f"publish failed: {e.name}: {e.message}", file=sys.stderr)
+            pos = client.publish(channel, message, data=data, event_class="example")
+    except instant.InstantError as e:  # e.kind, e.http_status, e.server_code
+        print(f"publish failed: {e}", file=sys.stderr)
         return 1
-    print(f"published to {channel}: offset={offset} epoch={epoch}")
+    print(f"published to {channel}: offset={pos.offset} epoch={pos.epoch}")
     return 0
 
 

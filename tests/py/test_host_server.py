@@ -1,7 +1,9 @@
-"""examples/python/host_server.py: django-instant's login / get_token / subscribe /
-logout endpoints over HTTP, driven with a cookie jar like a browser. The bundle's
-tokens are checked by PyJWT and by a real npm `centrifuge` client against a real
-Centrifugo, which receives an event published with the instant CLI."""
+"""The host apps of examples/python, host_server.py (stdlib) and fastapi_app.py
+(FastAPI), each tested the same way: django-instant's login / get_token /
+subscribe / logout endpoints and the publish route over HTTP, driven with a
+cookie jar like a browser. The bundle's tokens are checked by PyJWT and by a
+real npm `centrifuge` client against a real Centrifugo, which receives events
+published with the instant CLI and through the app's publish route."""
 import http.cookiejar
 import json
 import os
@@ -18,7 +20,7 @@ import pytest
 from conftest import HMAC_KEY, ROOT, Centrifugo, run_cli
 from channels_support import LiveClient, genconfig, make_registry, write_json
 
-SERVER = os.path.join(ROOT, "examples", "python", "host_server.py")
+SERVERS = [os.path.join(ROOT, "examples", "python", name) for name in ("host_server.py", "fastapi_app.py")]
 CHANNELS = [
     {"name": "public", "level": "public"},
     {"name": "$users", "level": "users"},
@@ -30,27 +32,28 @@ PASSWORDS = {"stella": "stella-pw-1", "paul": "paul-pw-2"}
 EXPECTED = {"stella": {"public", "$users", "$group1", "$staff"}, "paul": {"public", "$users"}}
 
 
-def hash_password(password):
-    r = subprocess.run([sys.executable, SERVER, "--hash-password"], input=password + "\n",
+def hash_password(server, password):
+    r = subprocess.run([sys.executable, server, "--hash-password"], input=password + "\n",
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("scrypt$") and password not in r.stdout
     return r.stdout.strip()
 
 
-@pytest.fixture(scope="module")
-def host(tmp_path_factory, centrifugo):
+@pytest.fixture(scope="module", params=SERVERS, ids=os.path.basename)
+def host(request, tmp_path_factory, centrifugo):
+    server = request.param
     tmp = tmp_path_factory.mktemp("host")
     registry = make_registry(tmp, CHANNELS)  # the file `instant channels add` writes
     users = write_json(str(tmp / "users.json"), {"users": [
-        {"username": "stella", "password": hash_password(PASSWORDS["stella"]), "staff": True,
+        {"username": "stella", "password": hash_password(server, PASSWORDS["stella"]), "staff": True,
          "superuser": False, "groups": ["group1"]},
-        {"username": "paul", "password": hash_password(PASSWORDS["paul"]), "staff": False,
+        {"username": "paul", "password": hash_password(server, PASSWORDS["paul"]), "staff": False,
          "superuser": False, "groups": []},
     ]})
     log_path = str(tmp / "host.log")
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, SERVER, "--registry", registry, "--users", users,
+        proc = subprocess.Popen([sys.executable, server, "--registry", registry, "--users", users,
                                  "--port", "0"], env=centrifugo.env(SITE_NAME="HostTest"),
                                 stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -61,7 +64,7 @@ def host(tmp_path_factory, centrifugo):
             if m:
                 port = int(m.group(1))
             elif proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("host_server.py did not start:\n" + open(log_path).read())
+                raise AssertionError(f"{server} did not start:\n" + open(log_path).read())
             else:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}", log_path, registry
@@ -229,3 +232,24 @@ def test_centrifugo_proxies_answered_by_instant_through_the_host(host, tmp_path)
         server.cleanup()
     log = open(log_path).read()
     assert '"POST /centrifugo/connect HTTP/1.1" 200' in log and '"POST /centrifugo/subscribe HTTP/1.1" 200' in log
+
+
+def test_publish_route_for_staff(host, centrifugo):
+    base, log_path, _ = host
+    b, bundle = login(base, "stella")  # staff
+    csrf = bundle["csrf_token"]
+    status, pos, _ = b.post("/instant/publish/", {"channel": "$group1", "message": "from the app",
+                                                  "data": {"k": [1]}, "event_class": "note"}, csrf=csrf)
+    assert status == 200 and pos["offset"] > 0 and pos["epoch"], pos
+    pub = centrifugo.api("history", {"channel": "$group1", "limit": 1, "reverse": True})["result"]["publications"][0]
+    assert pub["offset"] == pos["offset"]
+    assert pub["data"] == {"channel": "$group1", "site": "HostTest", "message": "from the app", "data": {"k": [1]},
+                           "event_class": "note"}
+    assert b.post("/instant/publish/", {"channel": "$group1", "message": "x"})[0] == 403  # no CSRF token
+    status, body, _ = b.post("/instant/publish/", {"channel": "bad channel\u0001", "message": "x"}, csrf=csrf)
+    assert status == 400 and body == {"error": "invalid_channel"}
+    status, body, _ = b.post("/instant/publish/", {"channel": "$group1"}, csrf=csrf)
+    assert status == 400 and body == {"error": "invalid_argument"}
+    p, pb = login(base, "paul")  # not staff
+    status, body, _ = p.post("/instant/publish/", {"channel": "$users", "message": "x"}, csrf=pb["csrf_token"])
+    assert status == 403 and "staff" in body["error"]
