@@ -8,6 +8,7 @@
 #include "centrifugo_server.hpp"
 #include "detail/transport.hpp"
 #include "loopback_server.hpp"
+#include "publisher_reports.hpp"
 #include "redis_server.hpp"
 
 #include <instant/client.hpp>
@@ -48,65 +49,13 @@ extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 
 using instant::Delivery;
 using instant::errc;
+using instant_test::opaque;
+using instant_test::Reports;
+using instant_test::unique;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// One slot per event (ids 1..n, the event's own sequence number): how often
-// it was reported, and the last report's outcome, error kind and latency.
-struct Ledger {
-  explicit Ledger(std::size_t n) : times(n + 1), outcome(n + 1), kind(n + 1), latency(n + 1) {}
-
-  std::mutex mu;
-  std::vector<int> times;
-  std::vector<Delivery> outcome;
-  std::vector<errc> kind;
-  std::vector<std::chrono::nanoseconds> latency;
-  std::atomic<std::size_t> reported{0};
-
-  instant::DeliveryCallback callback() {
-    return [this](const instant::DeliveryReport& r) {
-      const auto id = reinterpret_cast<std::uintptr_t>(r.opaque);
-      {
-        std::lock_guard<std::mutex> lk(mu);
-        if (id == 0 || id >= times.size()) return;  // counted as missing below
-        ++times[id];
-        outcome[id] = r.outcome;
-        kind[id] = r.error.kind();
-        latency[id] = r.latency;
-      }
-      reported.fetch_add(1);
-    };
-  }
-  // Ids [1, upto] each reported exactly once.
-  bool each_once(std::size_t upto) {
-    std::lock_guard<std::mutex> lk(mu);
-    for (std::size_t i = 1; i <= upto; ++i) {
-      if (times[i] != 1) return false;
-    }
-    return true;
-  }
-  std::size_t count(Delivery d, std::size_t upto) {
-    std::lock_guard<std::mutex> lk(mu);
-    std::size_t n = 0;
-    for (std::size_t i = 1; i <= upto; ++i) n += times[i] == 1 && outcome[i] == d;
-    return n;
-  }
-  bool wait_reported(std::size_t n, std::chrono::milliseconds bound) {
-    const auto until = Clock::now() + bound;
-    while (reported.load() < n) {
-      if (Clock::now() > until) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
-  }
-};
-
-std::string unique(const std::string& prefix) {
-  static std::atomic<int> n{0};
-  return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
-}
 
 std::string channel_of(const std::string& prefix, std::size_t id, std::size_t channels) {
   return prefix + "_" + std::to_string(id % channels);
@@ -127,7 +76,7 @@ void stream(instant::Publisher& pub, const std::string& prefix, std::size_t chan
     instant::PublishRequest r;
     r.channel = channel_of(prefix, id, channels);
     r.data = "{\"n\":" + std::to_string(id) + "}";
-    pub.publish_raw(r, {reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)), 30s});
+    pub.publish_raw(r, {opaque(id), 30s});
     if (sent) sent->store(id);
   }
 }
@@ -138,6 +87,12 @@ struct Stored {
   std::vector<int> stored;
   bool ordered = true;
   std::size_t total = 0;
+  // Events 1..n there exactly once.
+  std::size_t once() const {
+    std::size_t k = 0;
+    for (std::size_t id = 1; id < stored.size(); ++id) k += stored[id] == 1;
+    return k;
+  }
 };
 
 Stored read_history(const std::string& url, const std::string& key, const std::string& prefix,
@@ -163,95 +118,129 @@ Stored read_history(const std::string& url, const std::string& key, const std::s
   return s;
 }
 
-instant::PublisherConfig base_config(const std::string& url, const std::string& key, Ledger& ledger) {
+// Short backoff: the lanes find a restarted server quickly.
+instant::PublisherConfig fast_retries(const std::string& url, const std::string& key) {
   instant::PublisherConfig pc;
   pc.client.url = url;
   pc.client.api_key = key;
-  pc.on_delivery = ledger.callback();
   pc.retry_backoff = 20ms;
   pc.retry_backoff_max = 250ms;
   return pc;
 }
 
+constexpr std::size_t kStreamChannels = 100;
+
+// A Publisher (configured by `pc`, its reports collected) streaming events
+// 1..n over kStreamChannels channels at about `rate` per second from a
+// thread of its own; `sent` is the last id handed to it.
+struct Streaming {
+  Streaming(instant::PublisherConfig pc, const std::string& name, std::size_t n, double rate)
+      : prefix(unique(name)), pub(collected(std::move(pc), reports)) {
+    producer = std::thread([this, n, rate] { stream(pub, prefix, kStreamChannels, 1, n, rate, &sent); });
+  }
+  ~Streaming() {
+    if (producer.joinable()) producer.join();
+  }
+  Streaming(const Streaming&) = delete;
+  Streaming& operator=(const Streaming&) = delete;
+
+  // The producer is done and every publication reported.
+  void finish(std::chrono::milliseconds bound) {
+    producer.join();
+    instant::Status st;
+    pub.flush(bound, st);
+    REQUIRE(st.ok());
+  }
+  Stored history(const instant_test::Centrifugo& via, std::size_t n) const {
+    return read_history(via.url(), via.config().api_key, prefix, kStreamChannels, n);
+  }
+
+  Reports reports;
+  std::atomic<std::size_t> sent{0};
+  const std::string prefix;
+  instant::Publisher pub;
+  std::thread producer;
+
+ private:
+  static instant::PublisherConfig collected(instant::PublisherConfig pc, Reports& r) {
+    pc.on_delivery = r.callback();
+    return pc;
+  }
+};
+
+// A Centrifugo node on `redis` (the default channels, history on).
+instant_test::ServerConfig on_redis(const instant_test::Redis& redis) {
+  instant_test::ServerConfig sc;
+  sc.extra = redis.engine_json();
+  return sc;
+}
+
+// A Redis and one Centrifugo node on it.
+struct RedisNode {
+  instant_test::Redis redis;
+  instant_test::Centrifugo node{on_redis(redis)};
+};
+
 }  // namespace
 
 TEST_CASE("Publisher fault: Centrifugo on Redis killed mid-stream and restarted: every event stored once",
           "[publisher][fault][redis]") {
-  instant_test::Redis redis;
-  instant_test::ServerConfig sc;
-  sc.extra = redis.engine_json();
-  instant_test::Centrifugo node(sc);
-  constexpr std::size_t kEvents = 50000, kChannels = 100;
-  Ledger ledger(kEvents);
-  instant::Publisher pub(base_config(node.url(), sc.api_key, ledger));
-  const std::string prefix = unique("kill");
-
-  std::atomic<std::size_t> sent{0};
-  std::thread producer([&] { stream(pub, prefix, kChannels, 1, kEvents, 10000, &sent); });
+  RedisNode srv;
+  instant_test::Centrifugo& node = srv.node;
+  constexpr std::size_t kEvents = 50000;
+  Streaming run(fast_retries(node.url(), node.config().api_key), "kill", kEvents, 10000);
   // Kill once a good part has been stored, while the stream is still going.
-  REQUIRE(ledger.wait_reported(15000, 30s));
+  REQUIRE(run.reports.wait_for(15000, 30s));
   node.kill();
-  const std::size_t sent_at_kill = sent.load();
-  const std::size_t reported_at_kill = ledger.reported.load();
+  const std::size_t sent_at_kill = run.sent.load();
+  const std::size_t reported_at_kill = run.reports.count();
   std::this_thread::sleep_for(2500ms);
   node.restart();
-  producer.join();
-  instant::Status st;
-  pub.flush(60s, st);
-  REQUIRE(st.ok());
+  run.finish(60s);
 
   CHECK(sent_at_kill < kEvents);  // the outage hit the middle of the stream
   CHECK(reported_at_kill < kEvents);
-  CHECK(ledger.each_once(kEvents));
-  CHECK(ledger.count(Delivery::delivered, kEvents) == kEvents);  // no failure reported
-  const auto s = pub.stats();
+  CHECK(run.reports.each_once(kEvents));
+  CHECK(run.reports.count(Delivery::delivered) == kEvents);  // no failure reported
+  const auto s = run.pub.stats();
   CHECK(s.failed == 0);
   CHECK(s.possibly_delivered == 0);
   CHECK(s.retried > 0);                  // batches were sent again across the restart
   CHECK(s.endpoints.at(0).failures > 0);
 
-  const Stored h = read_history(node.url(), sc.api_key, prefix, kChannels, kEvents);
+  const Stored h = run.history(node, kEvents);
   CHECK(h.ordered);
   CHECK(h.total == kEvents);
-  std::size_t once = 0;
-  for (std::size_t id = 1; id <= kEvents; ++id) once += h.stored[id] == 1;
-  CHECK(once == kEvents);
+  CHECK(h.once() == kEvents);
 }
 
 TEST_CASE("Publisher fault: an outage longer than message_timeout fails exactly what was not stored",
           "[publisher][fault][redis]") {
-  instant_test::Redis redis;
-  instant_test::ServerConfig sc;
-  sc.extra = redis.engine_json();
-  instant_test::Centrifugo node(sc);
-  constexpr std::size_t kEvents = 30000, kChannels = 100;
+  RedisNode srv;
+  instant_test::Centrifugo& node = srv.node;
   constexpr auto kMessageTimeout = 2000ms;
-  Ledger ledger(kEvents);
-  instant::PublisherConfig pc = base_config(node.url(), sc.api_key, ledger);
+  constexpr std::size_t kEvents = 30000;
+  instant::PublisherConfig pc = fast_retries(node.url(), node.config().api_key);
   pc.message_timeout = kMessageTimeout;
-  instant::Publisher pub(pc);
-  const std::string prefix = unique("outage");
-
-  std::thread producer([&] { stream(pub, prefix, kChannels, 1, kEvents, 5000); });
-  REQUIRE(ledger.wait_reported(5000, 30s));
+  Streaming run(pc, "outage", kEvents, 5000);
+  REQUIRE(run.reports.wait_for(5000, 30s));
   node.kill();
   std::this_thread::sleep_for(kMessageTimeout + 1500ms);  // events queued early in the outage expire
   node.restart();
-  producer.join();
-  instant::Status st;
-  pub.flush(30s, st);
-  REQUIRE(st.ok());
-  REQUIRE(ledger.each_once(kEvents));
+  run.finish(30s);
+  Reports& reports = run.reports;
+  REQUIRE(reports.each_once(kEvents));
 
-  const Stored h = read_history(node.url(), sc.api_key, prefix, kChannels, kEvents);
+  const Stored h = run.history(node, kEvents);
   CHECK(h.ordered);
   std::size_t delivered = 0, failed = 0, possibly = 0, twice = 0;
   std::size_t delivered_missing = 0, failed_stored = 0, failed_early = 0, possibly_stored = 0;
   {
-    std::lock_guard<std::mutex> lk(ledger.mu);
+    std::lock_guard<std::mutex> lk(reports.mu);
     for (std::size_t id = 1; id <= kEvents; ++id) {
       twice += h.stored[id] > 1;
-      switch (ledger.outcome[id]) {
+      const instant::DeliveryReport& r = reports.last[id];
+      switch (r.outcome) {
         case Delivery::delivered:
           ++delivered;
           delivered_missing += h.stored[id] != 1;
@@ -262,8 +251,8 @@ TEST_CASE("Publisher fault: an outage longer than message_timeout fails exactly 
           // Given up at its deadline, never before: named by the lane's
           // last failure (connection refused), or a plain timeout when it
           // expired in the backlog after the lane was healthy again.
-          failed_early += ledger.latency[id] < kMessageTimeout ||
-                          (ledger.kind[id] != errc::transport && ledger.kind[id] != errc::timeout);
+          failed_early += r.latency < kMessageTimeout ||
+                          (r.error.kind() != errc::transport && r.error.kind() != errc::timeout);
           break;
         case Delivery::possibly_delivered:
           ++possibly;
@@ -286,7 +275,7 @@ TEST_CASE("Publisher fault: an outage longer than message_timeout fails exactly 
   CHECK(possibly <= pc.inflight * pc.batch_max_messages);
   WARN("outage: " << delivered << " delivered, " << failed << " failed, " << possibly
                   << " possibly delivered (" << possibly_stored << " of them stored)");
-  const auto s = pub.stats();
+  const auto s = run.pub.stats();
   CHECK(s.delivered == delivered);
   CHECK(s.failed == failed);
   CHECK(s.possibly_delivered == possibly);
@@ -295,31 +284,22 @@ TEST_CASE("Publisher fault: an outage longer than message_timeout fails exactly 
 TEST_CASE("Publisher fault: two nodes on one Redis: failover to B when A dies, back to A after stickiness",
           "[publisher][fault][redis]") {
   instant_test::Redis redis;
-  instant_test::ServerConfig sc;
-  sc.extra = redis.engine_json();
-  instant_test::Centrifugo a(sc), b(sc);
-  constexpr std::size_t kStream = 40000, kAfter = 2000, kChannels = 100;
+  instant_test::Centrifugo a(on_redis(redis)), b(on_redis(redis));
+  constexpr std::size_t kStream = 40000, kAfter = 2000;
   constexpr auto kStickiness = 1000ms;
-  Ledger ledger(kStream + kAfter);
-  instant::PublisherConfig pc = base_config(a.url(), sc.api_key, ledger);
+  instant::PublisherConfig pc = fast_retries(a.url(), a.config().api_key);
   pc.endpoints = {a.url(), b.url()};
   pc.endpoint_stickiness = kStickiness;
-  instant::Publisher pub(pc);
-  const std::string prefix = unique("failover");
-
-  std::thread producer([&] { stream(pub, prefix, kChannels, 1, kStream, 10000); });
-  REQUIRE(ledger.wait_reported(10000, 30s));
+  Streaming run(pc, "failover", kStream, 10000);
+  REQUIRE(run.reports.wait_for(10000, 30s));
   a.kill();
-  REQUIRE(ledger.wait_reported(20000, 30s));  // B carries the stream meanwhile
+  REQUIRE(run.reports.wait_for(20000, 30s));  // B carries the stream meanwhile
   a.restart();
   const auto restarted = Clock::now();
-  producer.join();
-  instant::Status st;
-  pub.flush(60s, st);
-  REQUIRE(st.ok());
-  CHECK(ledger.each_once(kStream));
-  CHECK(ledger.count(Delivery::delivered, kStream) == kStream);
-  const auto s1 = pub.stats();
+  run.finish(60s);
+  CHECK(run.reports.each_once(kStream));
+  CHECK(run.reports.count(Delivery::delivered) == kStream);
+  const auto s1 = run.pub.stats();
   CHECK(s1.failed == 0);
   CHECK(s1.endpoints.at(0).failures > 0);  // A's death was seen
   CHECK(s1.endpoints.at(1).requests > 0);  // and B took over
@@ -328,40 +308,26 @@ TEST_CASE("Publisher fault: two nodes on one Redis: failover to B when A dies, b
   // Every lane's last failover was before A came back, so once the
   // stickiness period has passed since then, all traffic goes to A again.
   std::this_thread::sleep_until(restarted + kStickiness + 200ms);
-  stream(pub, prefix, kChannels, kStream + 1, kStream + kAfter, 20000);
-  pub.flush(30s, st);
+  stream(run.pub, run.prefix, kStreamChannels, kStream + 1, kStream + kAfter, 20000);
+  instant::Status st;
+  run.pub.flush(30s, st);
   REQUIRE(st.ok());
-  CHECK(ledger.each_once(kStream + kAfter));
-  CHECK(ledger.count(Delivery::delivered, kStream + kAfter) == kStream + kAfter);
-  const auto s2 = pub.stats();
+  CHECK(run.reports.each_once(kStream + kAfter));
+  CHECK(run.reports.count(Delivery::delivered) == kStream + kAfter);
+  const auto s2 = run.pub.stats();
   CHECK(s2.endpoints.at(0).requests > s1.endpoints.at(0).requests);
   CHECK(s2.endpoints.at(1).requests == s1.endpoints.at(1).requests);
   CHECK(s2.endpoints.at(0).current);
   CHECK_FALSE(s2.endpoints.at(1).current);
 
   // History (read through B: one Redis behind both) holds each event once.
-  const Stored h = read_history(b.url(), sc.api_key, prefix, kChannels, kStream + kAfter);
+  const Stored h = run.history(b, kStream + kAfter);
   CHECK(h.ordered);
   CHECK(h.total == kStream + kAfter);
-  std::size_t once = 0;
-  for (std::size_t id = 1; id <= kStream + kAfter; ++id) once += h.stored[id] == 1;
-  CHECK(once == kStream + kAfter);
+  CHECK(h.once() == kStream + kAfter);
 }
 
 namespace {
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 bool send_all(int fd, const char* p, std::size_t n) {
   while (n > 0) {
@@ -387,7 +353,7 @@ class DropFirstReply {
 
  private:
   void relay(int c, int index) {
-    const int u = connect_to(upstream_);
+    const int u = instant_test::connect_loopback(upstream_);
     if (u < 0) return;
     pollfd fds[2] = {{c, POLLIN, 0}, {u, POLLIN, 0}};
     std::string held;  // upstream bytes withheld from the client
@@ -428,40 +394,23 @@ TEST_CASE("Publisher fault: a reply lost after Centrifugo stored the batch: the 
   auto& srv = instant_test::shared_server();
   DropFirstReply proxy(srv.port());
   constexpr std::size_t kEvents = 200, kChannels = 10;
-  Ledger ledger(kEvents);
-  std::vector<std::string> keys(kEvents + 1);
-  std::vector<std::uint64_t> offsets(kEvents + 1);
-  std::vector<std::uint32_t> attempts(kEvents + 1);
-  std::mutex mu;
-  instant::PublisherConfig pc = base_config(proxy.url(), srv.config().api_key, ledger);
+  Reports reports;
+  instant::PublisherConfig pc = fast_retries(proxy.url(), srv.config().api_key);
+  pc.on_delivery = reports.callback();
   pc.inflight = 1;   // one connection: the relay serves one at a time
   pc.linger = 50ms;  // the whole burst goes into the first batch
-  // Besides the ledger: each event's key, reported offset and attempts.
-  pc.on_delivery = [&, count = ledger.callback()](const instant::DeliveryReport& r) {
-    const auto id = reinterpret_cast<std::uintptr_t>(r.opaque);
-    {
-      std::lock_guard<std::mutex> lk(mu);
-      if (id >= 1 && id <= kEvents) {
-        keys[id] = std::string(r.idempotency_key);
-        offsets[id] = r.position.offset;
-        attempts[id] = r.attempts;
-      }
-    }
-    count(r);
-  };
   instant::Publisher pub(pc);
   const std::string prefix = unique("dropreply");
   for (std::size_t id = 1; id <= kEvents; ++id) {
-    pub.publish_raw({channel_of(prefix, id, kChannels), "{\"n\":" + std::to_string(id) + "}", "", {}},
-                    {reinterpret_cast<void*>(static_cast<std::uintptr_t>(id))});
+    pub.publish_raw({channel_of(prefix, id, kChannels), "{\"n\":" + std::to_string(id) + "}", "", {}}, {opaque(id)});
   }
   instant::Status st;
   pub.flush(30s, st);
   REQUIRE(st.ok());
   CHECK(proxy.dropped() == 1);
   CHECK(proxy.dropped_bytes() > 0);
-  CHECK(ledger.each_once(kEvents));
-  CHECK(ledger.count(Delivery::delivered, kEvents) == kEvents);
+  CHECK(reports.each_once(kEvents));
+  CHECK(reports.count(Delivery::delivered) == kEvents);
   const auto s = pub.stats();
   CHECK(s.retried > 0);
 
@@ -473,14 +422,14 @@ TEST_CASE("Publisher fault: a reply lost after Centrifugo stored the batch: the 
   // which are the offsets history holds.
   instant::Client c({srv.url(), srv.config().api_key});
   std::size_t resent = 0, offset_match = 0;
-  std::lock_guard<std::mutex> lk(mu);
+  std::lock_guard<std::mutex> lk(reports.mu);
   for (std::size_t ch = 0; ch < kChannels; ++ch) {
     for (const auto& p : c.history(prefix + "_" + std::to_string(ch)).publications) {
       const std::size_t id = std::stoul(p.data.substr(5));
       if (id < 1 || id > kEvents) continue;
-      resent += attempts[id] == 2;
-      offset_match += offsets[id] == p.offset;
-      CHECK(keys[id].rfind("instant-", 0) == 0);
+      resent += reports.last[id].attempts == 2;
+      offset_match += reports.last[id].position.offset == p.offset;
+      CHECK(reports.keys[id].rfind("instant-", 0) == 0);
     }
   }
   CHECK(resent > 0);
@@ -515,8 +464,9 @@ TEST_CASE("Publisher fault: endpoint down: memory stays bounded under a flood of
 #endif
   constexpr std::size_t kQueue = 10000;
   constexpr auto kMessageTimeout = 5000ms;
-  Ledger ledger(10 * kQueue);
-  instant::PublisherConfig pc = base_config("http://127.0.0.1:" + std::to_string(port), "k", ledger);
+  Reports reports;
+  instant::PublisherConfig pc = fast_retries("http://127.0.0.1:" + std::to_string(port), "k");
+  pc.on_delivery = reports.callback();
   pc.queue_max_messages = kQueue;
   pc.message_timeout = kMessageTimeout;
   instant::Publisher pub(pc);
@@ -524,7 +474,7 @@ TEST_CASE("Publisher fault: endpoint down: memory stays bounded under a flood of
   const instant::PublishRequest req{"news", payload, "", {}};
   instant::Status st;
   std::size_t accepted = 0;
-  auto next_id = [&] { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(accepted + 1)); };
+  auto next_id = [&] { return opaque(accepted + 1); };
   for (std::size_t i = 1; i <= kQueue; ++i) {
     pub.publish_raw(req, {next_id()}, st);
     REQUIRE(st.ok());
@@ -541,7 +491,7 @@ TEST_CASE("Publisher fault: endpoint down: memory stays bounded under a flood of
   CHECK(st.kind() == errc::timeout);
   CHECK(waited >= 300ms);
   CHECK(waited < kMessageTimeout);
-  CHECK(ledger.reported == 0);
+  CHECK(reports.count() == 0);
 
   // A million refused calls (a tenth under a sanitizer). Should the first
   // reports (at message_timeout) free room meanwhile on a slow build, calls
@@ -574,13 +524,11 @@ TEST_CASE("Publisher fault: endpoint down: memory stays bounded under a flood of
   // Every accepted publication is reported failed, after its message_timeout.
   pub.flush(kMessageTimeout + 10s, st);
   REQUIRE(st.ok());
-  CHECK(ledger.each_once(accepted));
-  CHECK(ledger.count(Delivery::failed, accepted) == accepted);
-  std::lock_guard<std::mutex> lk(ledger.mu);
+  CHECK(reports.each_once(accepted));
+  CHECK(reports.count(Delivery::failed) == accepted);
+  std::lock_guard<std::mutex> lk(reports.mu);
   std::size_t early = 0;
-  for (std::size_t id = 1; id <= accepted; ++id) {
-    early += ledger.latency[id] < kMessageTimeout || ledger.kind[id] != errc::transport;
-  }
+  for (const auto& [id, r] : reports.last) early += r.latency < kMessageTimeout || r.error.kind() != errc::transport;
   CHECK(early == 0);
 }
 

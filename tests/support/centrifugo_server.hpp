@@ -62,6 +62,9 @@ int free_port();
 // Runs a command, returns its exit status; stdout+stderr go to *output.
 int run_command(const std::string& cmd, std::string* output);
 
+// A blocking TCP connection to 127.0.0.1:port (the caller closes it), or -1.
+int connect_loopback(int port);
+
 // GET http://127.0.0.1:port/path; returns the HTTP status (0 when refused).
 int http_get_status(int port, const std::string& path);
 

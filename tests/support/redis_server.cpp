@@ -2,8 +2,6 @@
 
 #include "centrifugo_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -21,15 +19,10 @@ namespace {
 
 // PING answered with +PONG.
 bool pong(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = connect_loopback(port);
   if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
   bool ok = false;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::send(fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6) {
+  if (::send(fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6) {
     pollfd p{fd, POLLIN, 0};
     char buf[16] = {0};
     ok = ::poll(&p, 1, 500) == 1 && ::recv(fd, buf, sizeof buf - 1, 0) >= 5 && std::string(buf, 5) == "+PONG";
