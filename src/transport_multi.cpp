@@ -101,7 +101,10 @@ class CurlMulti final : public MultiTransport {
   void run_once(int timeout_ms, std::vector<Completion>& done) override {
     int running = 0;
     curl_multi_perform(multi_.get(), &running);
-    if (running > 0 || timeout_ms > 0) {
+    // A transfer that ended in this perform (its reply arrived while the
+    // caller was busy) is reported now, not after waiting up to timeout_ms.
+    const auto active = std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.active; });
+    if (running >= active && (running > 0 || timeout_ms > 0)) {
       long curl_ms = -1;
       curl_multi_timeout(multi_.get(), &curl_ms);
       int wait = timeout_ms;
