@@ -15,5 +15,7 @@ int cmd_bundle(int argc, char** argv);
 int cmd_genconfig(int argc, char** argv);
 int cmd_channels(int argc, char** argv);
 int cmd_proxy(int argc, char** argv);
+int cmd_stream(int argc, char** argv);
+const char* stream_usage();  // its usage line, options and defaults (several lines)
 
 }  // namespace cli

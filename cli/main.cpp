@@ -38,6 +38,7 @@ const Command kCommands[] = {
      cli::cmd_channels},
     {"proxy", "proxy connect|refresh|subscribe|sub_refresh --registry FILE [--users FILE] [--user NAME [--group G]... [--staff] [--superuser] | --anonymous] [--anonymous-public] [--server-side] [--connection-lifetime S] [--subscription-lifetime S] [--explain]  (request JSON on stdin)",
      cli::cmd_proxy},
+    {"stream", cli::stream_usage(), cli::cmd_stream},
 };
 
 int usage(std::ostream& os) {
