@@ -29,9 +29,10 @@ struct instant_delivery_report {
 };
 
 struct instant_publisher {
-  std::unique_ptr<instant::Publisher> pub;
   // Reused for every report: the I/O thread calls back one report at a time.
+  // Declared before `pub`, so it outlives the reports ~Publisher still makes.
   instant_delivery_report report;
+  std::unique_ptr<instant::Publisher> pub;
 };
 
 namespace {
@@ -57,6 +58,20 @@ instant_error_t set_ms(instant_publisher_config* cfg, std::int64_t ms, std::int6
   });
 }
 
+// A count and byte bound (both > 0) stored into `messages` and `bytes`.
+instant_error_t set_limits(instant_publisher_config* cfg, std::size_t max_messages, std::size_t max_bytes,
+                           std::size_t instant::PublisherConfig::*messages,
+                           std::size_t instant::PublisherConfig::*bytes) {
+  return guard([&] {
+    if (!cfg) return null_arg("cfg");
+    if (max_messages == 0) return record(INSTANT_EINVAL, "invalid argument: 'max_messages' must be positive");
+    if (max_bytes == 0) return record(INSTANT_EINVAL, "invalid argument: 'max_bytes' must be positive");
+    cfg->cfg.*messages = max_messages;
+    cfg->cfg.*bytes = max_bytes;
+    return record_ok();
+  });
+}
+
 instant_error_t check_wait(std::int64_t ms, const char* name) {
   if (ms < 0 || ms > instant::limits::max_publisher_duration_ms) {
     return out_of_range(name, 0, instant::limits::max_publisher_duration_ms);
@@ -75,6 +90,18 @@ instant::EnqueueOptions enqueue_options(void* opaque, std::int64_t block_ms) {
 instant_error_t check_publisher(const instant_publisher* p, std::int64_t block_ms) {
   if (!p) return null_arg("p");
   return check_wait(block_ms, "block_ms");
+}
+
+// *out = the publisher's stats in one text form.
+instant_error_t give_stats(char** out, const instant_publisher* p,
+                           std::string (instant::PublisherStats::*form)() const) {
+  return guard([&] {
+    if (!out) return null_arg("out");
+    *out = nullptr;
+    if (!p) return null_arg("p");
+    *out = dup_string((p->pub->stats().*form)());
+    return record_ok();
+  });
 }
 
 const instant::DeliveryReport* report_of(const instant_delivery_report* report) {
@@ -115,14 +142,8 @@ instant_error_t instant_publisher_config_add_endpoint(instant_publisher_config* 
 
 instant_error_t instant_publisher_config_set_queue_limits(instant_publisher_config* cfg, size_t max_messages,
                                                           size_t max_bytes) {
-  return guard([&] {
-    if (!cfg) return null_arg("cfg");
-    if (max_messages == 0) return record(INSTANT_EINVAL, "invalid argument: 'max_messages' must be positive");
-    if (max_bytes == 0) return record(INSTANT_EINVAL, "invalid argument: 'max_bytes' must be positive");
-    cfg->cfg.queue_max_messages = max_messages;
-    cfg->cfg.queue_max_bytes = max_bytes;
-    return record_ok();
-  });
+  return set_limits(cfg, max_messages, max_bytes, &instant::PublisherConfig::queue_max_messages,
+                    &instant::PublisherConfig::queue_max_bytes);
 }
 
 instant_error_t instant_publisher_config_set_linger_ms(instant_publisher_config* cfg, int64_t ms) {
@@ -131,14 +152,8 @@ instant_error_t instant_publisher_config_set_linger_ms(instant_publisher_config*
 
 instant_error_t instant_publisher_config_set_batch_limits(instant_publisher_config* cfg, size_t max_messages,
                                                           size_t max_bytes) {
-  return guard([&] {
-    if (!cfg) return null_arg("cfg");
-    if (max_messages == 0) return record(INSTANT_EINVAL, "invalid argument: 'max_messages' must be positive");
-    if (max_bytes == 0) return record(INSTANT_EINVAL, "invalid argument: 'max_bytes' must be positive");
-    cfg->cfg.batch_max_messages = max_messages;
-    cfg->cfg.batch_max_bytes = max_bytes;
-    return record_ok();
-  });
+  return set_limits(cfg, max_messages, max_bytes, &instant::PublisherConfig::batch_max_messages,
+                    &instant::PublisherConfig::batch_max_bytes);
 }
 
 instant_error_t instant_publisher_config_set_inflight(instant_publisher_config* cfg, size_t n) {
@@ -251,12 +266,8 @@ instant_error_t instant_publisher_publish_raw(instant_publisher* p, const char* 
     if (const instant_error_t rc = check_publisher(p, block_ms)) return rc;
     if (!channel) return null_arg("channel");
     if (!data) return null_arg("data");
-    instant::PublishRequest req;
-    req.channel = channel;
-    req.data.assign(data, data_len);
-    if (opts) req.options = opts->opts;
     instant::Status st;
-    p->pub->publish_raw(req, enqueue_options(opaque, block_ms), st);
+    p->pub->publish_raw(publish_request(channel, data, data_len, false, opts), enqueue_options(opaque, block_ms), st);
     return record(st);
   });
 }
@@ -268,12 +279,8 @@ instant_error_t instant_publisher_publish_binary(instant_publisher* p, const cha
     if (const instant_error_t rc = check_publisher(p, block_ms)) return rc;
     if (!channel) return null_arg("channel");
     if (!bytes) return null_arg("bytes");
-    instant::PublishRequest req;
-    req.channel = channel;
-    req.b64data = base64(bytes, len);
-    if (opts) req.options = opts->opts;
     instant::Status st;
-    p->pub->publish_raw(req, enqueue_options(opaque, block_ms), st);
+    p->pub->publish_raw(publish_request(channel, bytes, len, true, opts), enqueue_options(opaque, block_ms), st);
     return record(st);
   });
 }
@@ -286,9 +293,7 @@ instant_error_t instant_publisher_broadcast(instant_publisher* p, const char* co
     if (!channels) return null_arg("channels");
     if (!data) return null_arg("data");
     instant::BroadcastRequest req;
-    if (!copy_strings(channels, n_channels, "channels", req.channels)) return last_error().code;
-    req.data.assign(data, data_len);
-    if (opts) req.options = opts->opts;
+    if (!broadcast_request(channels, n_channels, data, data_len, opts, req)) return last_error().code;
     instant::Status st;
     p->pub->broadcast(req, enqueue_options(opaque, block_ms), st);
     return record(st);
@@ -329,23 +334,11 @@ instant_error_t instant_publisher_purge(size_t* purged, instant_publisher* p) {
 }
 
 instant_error_t instant_publisher_stats_json(char** out, const instant_publisher* p) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    if (!p) return null_arg("p");
-    *out = dup_string(p->pub->stats().to_json());
-    return record_ok();
-  });
+  return give_stats(out, p, &instant::PublisherStats::to_json);
 }
 
 instant_error_t instant_publisher_stats_prometheus(char** out, const instant_publisher* p) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    if (!p) return null_arg("p");
-    *out = dup_string(p->pub->stats().to_prometheus());
-    return record_ok();
-  });
+  return give_stats(out, p, &instant::PublisherStats::to_prometheus);
 }
 
 // ---- delivery reports -----------------------------------------------------------
