@@ -32,7 +32,6 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,90 +39,7 @@
 namespace cli {
 namespace {
 
-// One --flag of the command: what `--help` prints and what Args accepts.
-struct StreamFlag {
-  const char* name;   // without "--"
-  const char* value;  // placeholder of its value; nullptr for a switch
-  const char* help;
-  const char* dflt;
-};
-
-const StreamFlag kFlags[] = {
-    {"endpoints", "URL[,URL...]",
-     "Centrifugo base URLs in order of preference; on transient failures the Publisher moves to the next "
-     "(duplicate-free failover needs the nodes to share a Redis engine)",
-     "CENTRIFUGO_URL, or CENTRIFUGO_HOST and CENTRIFUGO_PORT"},
-    {"linger-ms", "N", "wait up to N ms (0..60000) for a batch to fill", "5"},
-    {"batch", "N", "at most N publications (1..100000) per /api/batch request", "1000"},
-    {"inflight", "N", "requests in flight at once, on as many connections (1..64)", "2"},
-    {"timeout-ms", "N",
-     "message timeout: an event not stored N ms (1..86400000) after it was read is reported failed "
-     "(or possibly delivered, when a request carrying it may have arrived)",
-     "30000"},
-    {"progress", nullptr, "print a live count on stderr twice a second", "off"},
-    {"raw", nullptr,
-     "lines are Centrifugo publish commands: {\"channel\", \"data\" | \"b64data\", \"skip_history\"?, "
-     "\"tags\"?, \"idempotency_key\"?, \"delta\"?, \"version\"?, \"version_epoch\"?}",
-     "off, django-instant events"},
-    {"string-envelope", nullptr,
-     "send the envelope as one JSON string, as django-instant does (its frontend parses it)",
-     "INSTANT_ENVELOPE, else a JSON object"},
-};
-
 constexpr std::size_t kMaxErrorLines = 100;  // failure lines on stderr; the summary counts all
-
-// Appends `text` to `out` in lines of at most `width` columns, each indented.
-void wrap(std::string& out, const std::string& text, const std::string& indent, std::size_t width) {
-  std::size_t col = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::size_t n = end - start;
-    if (col > 0 && col + 1 + n > width) {
-      out += '\n';
-      col = 0;
-    }
-    if (col == 0) {
-      out += indent;
-      col = indent.size();
-    } else {
-      out += ' ';
-      ++col;
-    }
-    out.append(text, start, n);
-    col += n;
-    start = end + 1;
-  }
-  out += '\n';
-}
-
-std::string build_usage() {
-  std::string u = "stream [options] < EVENTS\n"
-                  "  Publishes events read from stdin, one JSON object a line:\n"
-                  "    {\"channel\", \"message\"?, \"data\"?, \"event_class\"?, \"bucket\"?, \"site\"?}\n"
-                  "  (the django-instant envelope; a message or data is needed), through the\n"
-                  "  asynchronous Publisher, waiting for room when its queue is full. Ends with one\n"
-                  "  JSON line on stdout: {\"events\", \"delivered\", \"failed\", \"possibly_delivered\",\n"
-                  "  \"invalid\", \"retried\", \"batches\", \"seconds\", \"events_per_second\"}.\n"
-                  "  A line that is not a valid event (bad JSON, an unknown or mistyped member, a\n"
-                  "  refused channel or payload, longer than the client's max_payload) is reported on\n"
-                  "  stderr with its line number, counted as invalid and failed, and the stream goes\n"
-                  "  on; blank lines are skipped. Each failed delivery is reported on stderr with its\n"
-                  "  line number too (the first " +
-                  std::to_string(kMaxErrorLines) +
-                  " of either kind). Exit status 0 only when every\n"
-                  "  event was delivered, 1 otherwise, 2 for a usage error.\n"
-                  "  options:\n";
-  for (const auto& f : kFlags) {
-    u += std::string("    --") + f.name + (f.value ? std::string(" ") + f.value : "") + "\n";
-    wrap(u, std::string(f.help) + " (default: " + f.dflt + ")", "        ", 80);
-  }
-  u += "  environment: CENTRIFUGO_URL (or CENTRIFUGO_HOST, CENTRIFUGO_PORT), CENTRIFUGO_API_KEY,\n"
-       "    SITE_NAME, INSTANT_TIMEOUT_MS, INSTANT_CONNECT_TIMEOUT_MS, INSTANT_CA_FILE, INSTANT_PROXY,\n"
-       "    INSTANT_TLS_VERIFY, INSTANT_ENVELOPE (as the other server API commands)";
-  return u;
-}
 
 // ---- input lines ----------------------------------------------------------------
 
@@ -490,17 +406,7 @@ std::string fixed3(double v) {
   return buf;
 }
 
-}  // namespace
-
-const char* stream_usage() {
-  static const std::string usage = build_usage();
-  return usage.c_str();
-}
-
-int cmd_stream(int argc, char** argv) {
-  std::set<std::string> values, switches;
-  for (const auto& f : kFlags) (f.value ? values : switches).insert(f.name);
-  Args a(argc, argv, values, switches);
+int run_stream(const Args& a) {
   if (!a.positional().empty()) throw UsageError("stream takes no arguments (events come on stdin)");
 
   instant::PublisherConfig pc;
@@ -604,5 +510,43 @@ int cmd_stream(int argc, char** argv) {
             << std::endl;
   return n_delivered == events && !read_error ? 0 : 1;
 }
+
+}  // namespace
+
+const Command stream_command = {
+    "stream",
+    "",
+    "publish JSON events from stdin, one a line, through the asynchronous Publisher",
+    "Each line is django-instant's event {\"channel\", \"message\"?, \"data\"?, \"event_class\"?,\n"
+    "\"bucket\"?, \"site\"?} (a message or data is needed; null means absent), or with --raw\n"
+    "Centrifugo's publish {\"channel\", \"data\" | \"b64data\", \"skip_history\"?, \"tags\"?,\n"
+    "\"idempotency_key\"?, \"delta\"?, \"version\"?, \"version_epoch\"?}. Numbers in data are\n"
+    "sent as written. When the queue is full the stream waits for room. At the end it prints\n"
+    "one JSON line: {\"events\", \"delivered\", \"failed\", \"possibly_delivered\", \"invalid\",\n"
+    "\"retried\", \"batches\", \"seconds\", \"events_per_second\"}; events counts the non-blank\n"
+    "lines, and events = delivered + failed + possibly_delivered.\n"
+    "A line that is not a valid event (bad JSON, an unknown or mistyped member, a channel or\n"
+    "payload the library refuses, longer than max_payload, 1 MiB) is reported on stderr as\n"
+    "\"instant: line N: rejected: <why>\", counted in invalid and failed, and the stream goes on;\n"
+    "blank lines are skipped. A publication that fails or may have failed is reported as\n"
+    "\"instant: line N: failed (...)\" or \"possibly_delivered (...)\" (the first 100 such lines).\n"
+    "Exit status 0 only when every event was delivered.",
+    {
+        {"endpoints", "URL[,URL...]",
+         "Centrifugo base URLs in order of preference; transient failures move to the next",
+         "CENTRIFUGO_URL, else CENTRIFUGO_HOST:CENTRIFUGO_PORT"},
+        {"linger-ms", "N", "wait up to N ms (0..60000) for a batch to fill", "5"},
+        {"batch", "N", "at most N publications (1..100000) per /api/batch request", "1000"},
+        {"inflight", "N", "requests in flight at once, on as many connections (1..64)", "2"},
+        {"timeout-ms", "N", "message timeout: give up on an event N ms (1..86400000) after reading it",
+         "30000"},
+        {"progress", nullptr, "a live count on stderr, twice a second", "off"},
+        {"raw", nullptr, "lines are Centrifugo publish commands, not django-instant events", "off"},
+        {"string-envelope", nullptr, "send the envelope as a JSON string, as django-instant does",
+         "INSTANT_ENVELOPE, else off"},
+    },
+    server_env(),
+    run_stream,
+};
 
 }  // namespace cli
