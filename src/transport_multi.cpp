@@ -9,6 +9,7 @@
 #include <instant/version.h>
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace instant {
@@ -101,7 +102,10 @@ class CurlMulti final : public MultiTransport {
   void run_once(int timeout_ms, std::vector<Completion>& done) override {
     int running = 0;
     curl_multi_perform(multi_.get(), &running);
-    if (running > 0 || timeout_ms > 0) {
+    // A transfer that ended in this perform (its reply arrived while the
+    // caller was busy) is reported now, not after waiting up to timeout_ms.
+    const auto active = std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.active; });
+    if (running >= active && (running > 0 || timeout_ms > 0)) {
       long curl_ms = -1;
       curl_multi_timeout(multi_.get(), &curl_ms);
       int wait = timeout_ms;
@@ -123,7 +127,7 @@ class CurlMulti final : public MultiTransport {
       c.maybe_sent = header_bytes > 0;
       long conns = 0;
       curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &conns);
-      connections_ += static_cast<std::uint64_t>(conns);
+      connections_.fetch_add(static_cast<std::uint64_t>(conns), std::memory_order_relaxed);
       if (rc == CURLE_OK) {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &c.http_status);
         c.body = std::move(s->reply);
@@ -145,14 +149,16 @@ class CurlMulti final : public MultiTransport {
     if (multi_) curl_multi_wakeup(multi_.get());
   }
 
-  std::uint64_t connections_opened() const noexcept override { return connections_; }
+  std::uint64_t connections_opened() const noexcept override {
+    return connections_.load(std::memory_order_relaxed);
+  }
 
  private:
   TransportOptions opts_;
   SlistPtr headers_;
   std::unique_ptr<CURLM, MultiDeleter> multi_;
   std::vector<Slot> slots_;
-  std::uint64_t connections_ = 0;
+  std::atomic<std::uint64_t> connections_{0};  // read by Publisher::stats() on any thread
 };
 
 }  // namespace
