@@ -56,13 +56,19 @@ std::string code_text(instant_error_t rc) {
   return std::to_string(rc) + " (" + instant_strerror(rc) + ": " + instant_last_error_message() + ")";
 }
 
-// The last error of a failed call: a message without secrets.
+// The input being run (a message may quote the caller's own text).
+std::string_view g_input;
+
+// The last error of a failed call: a message without secrets, unless the
+// caller's input itself holds them.
 void check_message(instant_error_t rc) {
   if (rc == INSTANT_OK) return;
   const std::string m = instant_last_error_message();
-  fuzz::check(!m.empty() && m.find(kApiKey) == std::string::npos &&
-                  m.find(kHmacKey) == std::string::npos,
-              kTarget, "error message empty or holding a key: " + m);
+  auto leaks = [&](std::string_view key) {
+    return m.find(key) != std::string::npos && g_input.find(key) == std::string_view::npos;
+  };
+  fuzz::check(!m.empty() && !leaks(kApiKey) && !leaks(kHmacKey), kTarget,
+              "error message empty or holding a key: " + m);
 }
 
 bool refusal(instant_error_t rc) { return rc == INSTANT_EJSON || rc == INSTANT_EUTF8; }
@@ -379,6 +385,7 @@ void client_text(std::string_view text, int which) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   env();
+  g_input = std::string_view(reinterpret_cast<const char*>(data), size);
   fuzz::Input in(data, size);
   const int fn = in.byte() % 7;
   const int variant = in.byte();
