@@ -67,6 +67,17 @@ T guard_value(T fallback, F&& f) noexcept {
   }
 }
 
+// The _new of a plain option object: *out = a new default-constructed T.
+template <class T>
+instant_error_t new_handle(T** out) noexcept {
+  return guard([&] {
+    if (!out) return null_arg("out");
+    *out = nullptr;
+    *out = new T{};
+    return record_ok();
+  });
+}
+
 // A malloc'd NUL-ended copy for the caller (freed with instant_free).
 char* dup_string(std::string_view s);
 
@@ -110,6 +121,9 @@ struct instant_batch_result {
 };
 struct instant_signer {
   instant::Signer signer;
+};
+struct instant_subscribe_options {
+  instant::SubscribeRequest req;  // user and channel unused: the call names them
 };
 
 #endif  // INSTANT_CAPI_HPP

@@ -26,6 +26,12 @@ struct instant_registry {
 struct instant_proxy_options {
   instant::ProxyOptions opts;
 };
+struct instant_authorize_options {
+  instant::AuthorizeOptions opts;
+};
+struct instant_bundle_options {
+  instant::BundleOptions opts;
+};
 struct instant_proxy_request {
   const instant::ProxyRequest* req;
 };
@@ -311,8 +317,26 @@ instant_error_t instant_registry_save(const instant_registry* reg, const char* p
   });
 }
 
-instant_error_t instant_registry_for_user(char** out, const instant_registry* reg,
-                                          const instant_user* user, int anonymous_public) {
+}  // extern "C"
+
+namespace {
+
+instant::AuthorizeOptions auth(const instant_authorize_options* opts) {
+  return opts ? opts->opts : instant::AuthorizeOptions{};
+}
+
+// The authorize member of an option object (bundle, proxy) from a C handle.
+template <class Handle>
+instant_error_t set_authorize(Handle* opts, const instant_authorize_options* authorize) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    opts->opts.authorize = auth(authorize);
+    return record_ok();
+  });
+}
+
+instant_error_t for_user(char** out, const instant_registry* reg, const instant_user* user,
+                         const instant::AuthorizeOptions& a) {
   return guard([&] {
     if (!out) return null_arg("out");
     *out = nullptr;
@@ -323,15 +347,15 @@ instant_error_t instant_registry_for_user(char** out, const instant_registry* re
     w.StartObject();
     w.Key("channels");
     w.StartArray();
-    for (const auto& c : reg->reg.for_user(user->user, auth(anonymous_public))) write_channel(w, c);
+    for (const auto& c : reg->reg.for_user(user->user, a)) write_channel(w, c);
     w.EndArray();
     w.EndObject();
     return give(out, buf);
   });
 }
 
-instant_error_t instant_registry_explain(char** out, const instant_registry* reg,
-                                         const instant_user* user, int anonymous_public) {
+instant_error_t explain(char** out, const instant_registry* reg, const instant_user* user,
+                        const instant::AuthorizeOptions& a) {
   return guard([&] {
     if (!out) return null_arg("out");
     *out = nullptr;
@@ -340,7 +364,7 @@ instant_error_t instant_registry_explain(char** out, const instant_registry* reg
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartArray();
-    for (const auto& d : reg->reg.explain(user->user, auth(anonymous_public))) {
+    for (const auto& d : reg->reg.explain(user->user, a)) {
       w.StartObject();
       w.Key("channel");
       put(w, d.channel);
@@ -355,9 +379,8 @@ instant_error_t instant_registry_explain(char** out, const instant_registry* reg
   });
 }
 
-instant_error_t instant_registry_is_authorized(int* allowed, const instant_registry* reg,
-                                               const instant_user* user, const char* channel,
-                                               int anonymous_public) {
+instant_error_t is_authorized(int* allowed, const instant_registry* reg, const instant_user* user,
+                              const char* channel, const instant::AuthorizeOptions& a) {
   return guard([&] {
     if (!allowed) return null_arg("allowed");
     *allowed = 0;
@@ -366,38 +389,149 @@ instant_error_t instant_registry_is_authorized(int* allowed, const instant_regis
     if (!channel) return null_arg("channel");
     auto c = reg->reg.find(channel);
     if (!c) return record(INSTANT_ENOTFOUND, "no channel of that name is registered");
-    *allowed = instant::is_authorized(user->user, *c, auth(anonymous_public)) ? 1 : 0;
+    *allowed = instant::is_authorized(user->user, *c, a) ? 1 : 0;
     return record_ok();
   });
 }
 
+}  // namespace
+
+extern "C" {
+
+instant_error_t instant_registry_for_user(char** out, const instant_registry* reg,
+                                          const instant_user* user, int anonymous_public) {
+  return for_user(out, reg, user, auth(anonymous_public));
+}
+
+instant_error_t instant_registry_explain(char** out, const instant_registry* reg,
+                                         const instant_user* user, int anonymous_public) {
+  return explain(out, reg, user, auth(anonymous_public));
+}
+
+instant_error_t instant_registry_is_authorized(int* allowed, const instant_registry* reg,
+                                               const instant_user* user, const char* channel,
+                                               int anonymous_public) {
+  return is_authorized(allowed, reg, user, channel, auth(anonymous_public));
+}
+
+instant_error_t instant_authorize_options_new(instant_authorize_options** out) { return new_handle(out); }
+
+void instant_authorize_options_free(instant_authorize_options* opts) { delete opts; }
+
+instant_error_t instant_authorize_options_set_anonymous_public(instant_authorize_options* opts,
+                                                               int allow) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    opts->opts.anonymous_public = allow != 0;
+    return record_ok();
+  });
+}
+
+instant_error_t instant_registry_for_user_2(char** out, const instant_registry* reg,
+                                            const instant_user* user,
+                                            const instant_authorize_options* opts) {
+  return for_user(out, reg, user, auth(opts));
+}
+
+instant_error_t instant_registry_explain_2(char** out, const instant_registry* reg,
+                                           const instant_user* user,
+                                           const instant_authorize_options* opts) {
+  return explain(out, reg, user, auth(opts));
+}
+
+instant_error_t instant_registry_is_authorized_2(int* allowed, const instant_registry* reg,
+                                                 const instant_user* user, const char* channel,
+                                                 const instant_authorize_options* opts) {
+  return is_authorized(allowed, reg, user, channel, auth(opts));
+}
+
 // ---- bundle ---------------------------------------------------------------------------
+
+}  // extern "C"
+
+namespace {
+
+bool to_server_side(instant_server_side_t v, instant::ServerSide& out) {
+  switch (v) {
+    case INSTANT_SERVER_SIDE_OFF: out = instant::ServerSide::off; return true;
+    case INSTANT_SERVER_SIDE_CHANNELS: out = instant::ServerSide::channels; return true;
+    case INSTANT_SERVER_SIDE_SUBS: out = instant::ServerSide::subs; return true;
+    default:
+      record(INSTANT_EINVAL, "invalid argument: 'server_side' is not an INSTANT_SERVER_SIDE_* value");
+      return false;
+  }
+}
+
+instant_error_t bundle(char** out, const instant_signer* signer, const instant_registry* reg,
+                       const instant_user* user, const char* csrf_token,
+                       const instant::BundleOptions& bo) {
+  if (!out) return null_arg("out");
+  *out = nullptr;
+  if (!signer) return null_arg("signer");
+  if (!reg) return null_arg("reg");
+  if (!user) return null_arg("user");
+  if (!csrf_token) return null_arg("csrf_token");
+  instant::Status st;
+  instant::Bundle b = instant::make_bundle(signer->signer, reg->reg, user->user, csrf_token, bo, st);
+  if (!st.ok()) return record(st);
+  *out = dup_string(b.to_json());
+  return record_ok();
+}
+
+}  // namespace
+
+extern "C" {
 
 instant_error_t instant_bundle_json(char** out, const instant_signer* signer, const instant_registry* reg,
                                     const instant_user* user, const char* csrf_token, int64_t lifetime,
                                     instant_server_side_t server_side, int anonymous_public) {
   return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    if (!signer) return null_arg("signer");
-    if (!reg) return null_arg("reg");
-    if (!user) return null_arg("user");
-    if (!csrf_token) return null_arg("csrf_token");
     instant::BundleOptions bo;
     bo.authorize = auth(anonymous_public);
     bo.lifetime = lifetime;
-    switch (server_side) {
-      case INSTANT_SERVER_SIDE_OFF: bo.server_side = instant::ServerSide::off; break;
-      case INSTANT_SERVER_SIDE_CHANNELS: bo.server_side = instant::ServerSide::channels; break;
-      case INSTANT_SERVER_SIDE_SUBS: bo.server_side = instant::ServerSide::subs; break;
-      default:
-        return record(INSTANT_EINVAL, "invalid argument: 'server_side' is not an INSTANT_SERVER_SIDE_* value");
+    // A NULL argument is reported before a bad server_side, as it always was.
+    if (out && signer && reg && user && csrf_token && !to_server_side(server_side, bo.server_side)) {
+      *out = nullptr;
+      return instant_last_error_code();
     }
-    instant::Status st;
-    instant::Bundle b = instant::make_bundle(signer->signer, reg->reg, user->user, csrf_token, bo, st);
-    if (!st.ok()) return record(st);
-    *out = dup_string(b.to_json());
+    return bundle(out, signer, reg, user, csrf_token, bo);
+  });
+}
+
+instant_error_t instant_bundle_options_new(instant_bundle_options** out) { return new_handle(out); }
+
+void instant_bundle_options_free(instant_bundle_options* opts) { delete opts; }
+
+instant_error_t instant_bundle_options_set_lifetime(instant_bundle_options* opts, int64_t seconds) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    if (seconds < 1 || seconds > instant::limits::max_lifetime_seconds) {
+      return record(INSTANT_EINVAL, "invalid argument: 'seconds' must be 1..315360000");
+    }
+    opts->opts.lifetime = seconds;
     return record_ok();
+  });
+}
+
+instant_error_t instant_bundle_options_set_server_side(instant_bundle_options* opts,
+                                                       instant_server_side_t server_side) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    if (!to_server_side(server_side, opts->opts.server_side)) return instant_last_error_code();
+    return record_ok();
+  });
+}
+
+instant_error_t instant_bundle_options_set_authorize(instant_bundle_options* opts,
+                                                     const instant_authorize_options* authorize) {
+  return set_authorize(opts, authorize);
+}
+
+instant_error_t instant_bundle_make(char** out, const instant_signer* signer, const instant_registry* reg,
+                                    const instant_user* user, const char* csrf_token,
+                                    const instant_bundle_options* opts) {
+  return guard([&] {
+    return bundle(out, signer, reg, user, csrf_token, opts ? opts->opts : instant::BundleOptions{});
   });
 }
 
@@ -427,14 +561,7 @@ const char* instant_proxy_request_header(const instant_proxy_request* req, const
   return nullptr;
 }
 
-instant_error_t instant_proxy_options_new(instant_proxy_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_proxy_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_proxy_options_new(instant_proxy_options** out) { return new_handle(out); }
 
 void instant_proxy_options_free(instant_proxy_options* opts) { delete opts; }
 
@@ -483,6 +610,11 @@ instant_error_t instant_proxy_options_set_now(instant_proxy_options* opts, int64
     opts->opts.now = now;
     return record_ok();
   });
+}
+
+instant_error_t instant_proxy_options_set_authorize(instant_proxy_options* opts,
+                                                    const instant_authorize_options* authorize) {
+  return set_authorize(opts, authorize);
 }
 
 instant_error_t instant_proxy_handle(char** out, instant_proxy_kind_t kind, const instant_registry* reg,
@@ -547,14 +679,7 @@ instant_error_t instant_random_secret(char** out, size_t bytes) {
   });
 }
 
-instant_error_t instant_genconfig_options_new(instant_genconfig_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_genconfig_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_genconfig_options_new(instant_genconfig_options** out) { return new_handle(out); }
 
 void instant_genconfig_options_free(instant_genconfig_options* opts) { delete opts; }
 

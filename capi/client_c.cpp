@@ -312,14 +312,7 @@ const char* instant_broadcast_result_epoch(const instant_broadcast_result* res, 
 
 // ---- batch ------------------------------------------------------------------------
 
-instant_error_t instant_batch_new(instant_batch** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_batch{};
-    return record_ok();
-  });
-}
+instant_error_t instant_batch_new(instant_batch** out) { return new_handle(out); }
 
 void instant_batch_free(instant_batch* batch) { delete batch; }
 
@@ -449,25 +442,98 @@ const char* instant_batch_result_epoch(const instant_batch_result* res, size_t i
 
 // ---- connection management ----------------------------------------------------------
 
+}  // extern "C"
+
+namespace {
+
+instant_error_t subscribe(instant_client* client, const char* user, const char* channel,
+                          instant::SubscribeRequest req) {
+  if (!client) return null_arg("client");
+  if (!user) return null_arg("user");
+  if (!channel) return null_arg("channel");
+  req.user = user;
+  req.channel = channel;
+  instant::Status st;
+  client->client.subscribe(req, st);
+  return record(st);
+}
+
+}  // namespace
+
+extern "C" {
+
 instant_error_t instant_client_subscribe(instant_client* client, const char* user, const char* channel,
                                          const char* client_id, const char* session,
                                          const char* info_json, const char* data_json,
                                          const instant_position* recover_since) {
   return guard([&] {
-    if (!client) return null_arg("client");
-    if (!user) return null_arg("user");
-    if (!channel) return null_arg("channel");
     instant::SubscribeRequest req;
-    req.user = user;
-    req.channel = channel;
     req.client = opt(client_id);
     req.session = opt(session);
     req.info = opt(info_json);
     req.data = opt(data_json);
     if (recover_since) req.recover_since = recover_since->pos;
-    instant::Status st;
-    client->client.subscribe(req, st);
-    return record(st);
+    return subscribe(client, user, channel, std::move(req));
+  });
+}
+
+instant_error_t instant_subscribe_options_new(instant_subscribe_options** out) { return new_handle(out); }
+
+void instant_subscribe_options_free(instant_subscribe_options* opts) { delete opts; }
+
+}  // extern "C"
+
+namespace {
+
+// One optional string member of the subscribe options; NULL clears it.
+instant_error_t set_member(instant_subscribe_options* opts, std::string instant::SubscribeRequest::*member,
+                           const char* value) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    opts->req.*member = opt(value);
+    return record_ok();
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+instant_error_t instant_subscribe_options_set_client(instant_subscribe_options* opts,
+                                                     const char* client_id) {
+  return set_member(opts, &instant::SubscribeRequest::client, client_id);
+}
+
+instant_error_t instant_subscribe_options_set_session(instant_subscribe_options* opts,
+                                                      const char* session) {
+  return set_member(opts, &instant::SubscribeRequest::session, session);
+}
+
+instant_error_t instant_subscribe_options_set_info(instant_subscribe_options* opts, const char* json) {
+  return set_member(opts, &instant::SubscribeRequest::info, json);
+}
+
+instant_error_t instant_subscribe_options_set_data(instant_subscribe_options* opts, const char* json) {
+  return set_member(opts, &instant::SubscribeRequest::data, json);
+}
+
+instant_error_t instant_subscribe_options_set_recover_since(instant_subscribe_options* opts,
+                                                            const instant_position* since) {
+  return guard([&] {
+    if (!opts) return null_arg("opts");
+    if (since) {
+      opts->req.recover_since = since->pos;
+    } else {
+      opts->req.recover_since.reset();
+    }
+    return record_ok();
+  });
+}
+
+instant_error_t instant_client_subscribe_2(instant_client* client, const char* user, const char* channel,
+                                           const instant_subscribe_options* opts) {
+  return guard([&] {
+    return subscribe(client, user, channel, opts ? opts->req : instant::SubscribeRequest{});
   });
 }
 

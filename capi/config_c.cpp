@@ -27,14 +27,7 @@ extern "C" {
 
 // ---- config ------------------------------------------------------------------
 
-instant_error_t instant_config_new(instant_config** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_config{};
-    return record_ok();
-  });
-}
+instant_error_t instant_config_new(instant_config** out) { return new_handle(out); }
 
 instant_error_t instant_config_from_env(instant_config** out) {
   return guard([&] {
@@ -215,14 +208,7 @@ const char* instant_position_epoch(const instant_position* pos) {
 
 // ---- publish options -----------------------------------------------------------------
 
-instant_error_t instant_publish_options_new(instant_publish_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_publish_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_publish_options_new(instant_publish_options** out) { return new_handle(out); }
 
 void instant_publish_options_free(instant_publish_options* opts) { delete opts; }
 
@@ -279,14 +265,7 @@ instant_error_t instant_publish_options_set_version(instant_publish_options* opt
 
 // ---- events ----------------------------------------------------------------------------
 
-instant_error_t instant_event_new(instant_event** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_event{};
-    return record_ok();
-  });
-}
+instant_error_t instant_event_new(instant_event** out) { return new_handle(out); }
 
 void instant_event_free(instant_event* ev) { delete ev; }
 

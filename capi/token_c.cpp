@@ -126,14 +126,7 @@ instant_error_t instant_algorithm_from_name(instant_algorithm_t* out, const char
 
 // ---- claims ------------------------------------------------------------------------
 
-instant_error_t instant_claims_new(instant_claims** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_claims{};
-    return record_ok();
-  });
-}
+instant_error_t instant_claims_new(instant_claims** out) { return new_handle(out); }
 
 void instant_claims_free(instant_claims* claims) { delete claims; }
 
@@ -234,14 +227,7 @@ instant_error_t instant_claims_set_override(instant_claims* claims, const char* 
 
 // ---- signer ---------------------------------------------------------------------------
 
-instant_error_t instant_signer_options_new(instant_signer_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_signer_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_signer_options_new(instant_signer_options** out) { return new_handle(out); }
 
 void instant_signer_options_free(instant_signer_options* opts) { delete opts; }
 
@@ -401,14 +387,7 @@ instant_error_t instant_jwks(char** out, const instant_signer* const* signers, s
 
 // ---- verifier -----------------------------------------------------------------------
 
-instant_error_t instant_verify_options_new(instant_verify_options** out) {
-  return guard([&] {
-    if (!out) return null_arg("out");
-    *out = nullptr;
-    *out = new instant_verify_options{};
-    return record_ok();
-  });
-}
+instant_error_t instant_verify_options_new(instant_verify_options** out) { return new_handle(out); }
 
 void instant_verify_options_free(instant_verify_options* opts) { delete opts; }
 

@@ -1,12 +1,20 @@
 #include "args.hpp"
 
+#include "commands.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
 
 namespace cli {
 
-Args::Args(int argc, char** argv, std::set<std::string> value_flags, std::set<std::string> switches) {
+Args::Args(int argc, char** argv, const std::vector<Flag>& flags) {
+  auto find = [&](const std::string& name) -> const Flag* {
+    for (const auto& f : flags) {
+      if (name == f.name) return &f;
+    }
+    return nullptr;
+  };
   bool only_positional = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
@@ -25,17 +33,17 @@ Args::Args(int argc, char** argv, std::set<std::string> value_flags, std::set<st
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
     }
-    if (switches.count(name)) {
+    const Flag* f = find(name);
+    if (!f) throw UsageError("unknown option --" + name);
+    if (!f->value) {
       if (value) throw UsageError("--" + name + " takes no value");
       values_[name].push_back("1");
-    } else if (value_flags.count(name)) {
+    } else {
       if (!value) {
-        if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+        if (i + 1 >= argc) throw UsageError("--" + name + " needs a value (" + f->value + ")");
         value = argv[++i];
       }
       values_[name].push_back(*value);
-    } else {
-      throw UsageError("unknown option --" + name);
     }
   }
 }
@@ -76,6 +84,11 @@ long long Args::get_int(const std::string& flag, long long dflt, long long lo, l
     throw UsageError("--" + flag + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
   }
   return n;
+}
+
+std::vector<Flag> join(std::vector<Flag> a, const std::vector<Flag>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 void fail(const std::string& message) { std::cerr << "instant: " << message << "\n"; }

@@ -1,15 +1,16 @@
 // A small argument parser shared by the subcommands: positionals, --flag VALUE,
-// --flag=VALUE, boolean --switch, repeatable flags.
+// --flag=VALUE, boolean --switch, repeatable flags, `--` ends the options.
 #pragma once
 
 #include <map>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace cli {
+
+struct Flag;
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -17,8 +18,9 @@ struct UsageError : std::runtime_error {
 
 class Args {
  public:
-  // value_flags take a value; switches do not. Anything else is a usage error.
-  Args(int argc, char** argv, std::set<std::string> value_flags, std::set<std::string> switches);
+  // Flags with a value placeholder take a value; the others are switches.
+  // Anything else starting with "--" is a usage error.
+  Args(int argc, char** argv, const std::vector<Flag>& flags);
 
   const std::vector<std::string>& positional() const { return positional_; }
   std::optional<std::string> get(const std::string& flag) const;  // last occurrence

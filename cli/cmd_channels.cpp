@@ -22,11 +22,6 @@
 namespace cli {
 namespace {
 
-std::string env_or(const char* name, const char* dflt) {
-  const char* v = std::getenv(name);
-  return (v && *v) ? v : dflt;
-}
-
 bool file_exists(const std::string& path) {
   struct stat sb {};
   return ::stat(path.c_str(), &sb) == 0;
@@ -95,20 +90,20 @@ instant::Channel channel_from_flags(const Args& a, const std::string& name) {
 // The users of a users file (see instant::parse_users_json).
 std::vector<instant::User> load_users(const std::string& path);
 
-}  // namespace
-
-int cmd_bundle(int argc, char** argv) {
-  Args a(argc, argv, {"registry", "user", "group", "csrf", "lifetime"},
-         {"staff", "superuser", "anonymous", "anonymous-public", "server-side", "server-side-subs",
-          "prefix-private", "allow-non-ascii"});
+int run_bundle(const Args& a) {
   if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
   instant::Registry reg(registry_options(a));
   reg.load(require_registry(a));
   auto user = flag_user(a);
   if (!user) throw UsageError("missing --user NAME (or --anonymous)");
-  const char* key = std::getenv("CENTRIFUGO_HMAC_KEY");
-  if (!key || !*key) throw instant::Error(instant::errc::config, "CENTRIFUGO_HMAC_KEY is not set");
-  instant::Signer signer = instant::Signer::hmac(key);
+  instant::SignerOptions so;
+  so.allow_weak_key = a.has("allow-weak-key");
+  instant::Status st;
+  instant::Signer signer = instant::Signer::from_env(so, st);
+  if (st.kind() == instant::errc::weak_key) {
+    throw instant::Error(st.kind(), "CENTRIFUGO_HMAC_KEY: " + st.message());
+  }
+  instant::throw_if_error(st);
   instant::BundleOptions o;
   o.authorize = authorize_options(a);
   o.lifetime = a.get_int("lifetime", 86400, 1, instant::limits::max_lifetime_seconds);
@@ -117,23 +112,56 @@ int cmd_bundle(int argc, char** argv) {
   }
   if (a.has("server-side")) o.server_side = instant::ServerSide::channels;
   if (a.has("server-side-subs")) o.server_side = instant::ServerSide::subs;
-  instant::Bundle b = instant::make_bundle(signer, reg, *user, a.get("csrf").value_or(""), o);
+  instant::Status bst;
+  instant::Bundle b = instant::make_bundle(signer, reg, *user, a.get("csrf").value_or(""), o, bst);
+  if (bst.kind() == instant::errc::forbidden) {
+    throw instant::Error(bst.kind(), bst.message() + "; --anonymous-public gives anonymous users the public channels");
+  }
+  instant::throw_if_error(bst);
   std::cout << b.to_json() << "\n";
   return 0;
 }
 
-int cmd_genconfig(int argc, char** argv) {
-  Args a(argc, argv,
-         {"output", "origin", "registry", "port", "address", "host", "site", "connect-proxy",
-          "refresh-proxy", "subscribe-proxy", "sub-refresh-proxy", "proxy-header",
-          "history-size", "history-ttl"},
-         {"force", "no-presence", "no-admin", "no-usage-stats", "prefix-private", "allow-non-ascii"});
+// A value from a flag, else from an environment variable, else a default,
+// with the name of the setting it came from (for error messages).
+struct Setting {
+  std::string value;
+  std::string from;
+};
+
+Setting flag_env_or(const Args& a, const char* flag, const char* env, const char* dflt) {
+  if (auto v = a.get(flag)) return {*v, std::string("--") + flag};
+  const char* e = std::getenv(env);
+  if (e && *e) return {e, env};
+  return {dflt, std::string("--") + flag + " (default " + dflt + ")"};
+}
+
+// Shell-quotes a path for the printed command line when it needs it.
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@") ==
+                        std::string::npos) {
+    return s;
+  }
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int run_genconfig(const Args& a) {
   if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
+  const std::string out = a.get("output").value_or("config.json");
+  const bool force = a.has("force");
+  if (!force && file_exists(out)) {
+    throw instant::Error(instant::errc::already_exists,
+                         out + " exists already; --force overwrites it (with new secrets)");
+  }
   instant::ServerConfigOptions o;
-  o.host = a.get("host").value_or(env_or("CENTRIFUGO_HOST", "http://localhost"));
-  o.port = static_cast<int>(a.get_int("port", 8000));
-  o.address = a.get("address").value_or("");
-  o.site_name = a.get("site").value_or(env_or("SITE_NAME", "Site"));
+  const Setting host = flag_env_or(a, "host", "CENTRIFUGO_HOST", "http://localhost");
+  const Setting site = flag_env_or(a, "site", "SITE_NAME", "Site");
+  o.host = host.value;
+  o.port = static_cast<int>(a.get_int("port", 8000, 1, 65535));
+  o.address = a.get("address").value_or(o.address);
+  o.site_name = site.value;
   o.allowed_origins = a.all("origin");
   if (auto r = a.get("registry")) {
     instant::Registry reg(registry_options(a));
@@ -143,32 +171,57 @@ int cmd_genconfig(int argc, char** argv) {
   o.presence = !a.has("no-presence");
   o.admin = !a.has("no-admin");
   o.usage_stats = !a.has("no-usage-stats");
-  o.history_size = static_cast<int>(a.get_int("history-size", 100));
-  o.history_ttl = a.get_int("history-ttl", 300);
+  o.history_size = static_cast<int>(a.get_int("history-size", 100, 0, 2147483647));
+  o.history_ttl = a.get_int("history-ttl", 300, 0, 2147483647);
   o.connect_proxy = a.get("connect-proxy").value_or("");
   o.refresh_proxy = a.get("refresh-proxy").value_or("");
   o.subscribe_proxy = a.get("subscribe-proxy").value_or("");
   o.sub_refresh_proxy = a.get("sub-refresh-proxy").value_or("");
   if (a.has("proxy-header")) o.proxy_http_headers = a.all("proxy-header");
-  instant::GeneratedConfig g = instant::generate_server_config(o);
-  std::string out = a.get("output").value_or("config.json");
-  instant::save_server_config(g, out, a.has("force"));
-  std::cerr << "instant: wrote " << out << " (mode 0600; it holds the secrets below)\n";
+  instant::Status st;
+  instant::GeneratedConfig g = instant::generate_server_config(o, st);
+  if (!st.ok()) {
+    // Name the setting the offending value came from.
+    const std::pair<const char*, std::string> sources[] = {
+        {"host ", host.from},
+        {"site name ", site.from},
+        {"allowed origin ", "--origin"},
+        {"history size ", "--history-size"},
+        {"history needs ", "--history-ttl"},
+        {"proxy endpoints ", "--connect-proxy/--refresh-proxy/--subscribe-proxy/--sub-refresh-proxy"},
+        {"a refresh proxy ", "--refresh-proxy"},
+        {"a sub_refresh proxy ", "--sub-refresh-proxy"},
+        {"proxy HTTP header ", "--proxy-header"},
+        {"address ", "--address"},
+    };
+    for (const auto& s : sources) {
+      if (st.message().rfind(s.first, 0) == 0) {
+        throw instant::Error(st.kind(), s.second + ": " + st.message());
+      }
+    }
+    instant::throw_if_error(st);
+  }
+  instant::save_server_config(g, out, force);
+  std::cerr << "instant: wrote " << out << " (mode 0600; it holds the secrets printed below)\n";
+  if (o.allowed_origins.empty()) {
+    std::cerr << "instant: warning: no --origin: client.allowed_origins is empty, so Centrifugo "
+                 "refuses every browser connection (403); pass --origin https://your.site\n";
+  }
+  std::cerr << "instant: start Centrifugo with: centrifugo -c " << shell_word(out) << "  (listening on "
+            << (o.address.empty() ? std::string("every interface") : o.address) << ", port " << o.port
+            << ")\n";
   std::cout << g.settings_text();
   return 0;
 }
 
-int cmd_channels(int argc, char** argv) {
-  if (argc < 1) throw UsageError("missing subcommand (list, add, update, remove, explain)");
-  std::string sub = argv[0];
-  Args a(argc - 1, argv + 1,
-         {"registry", "level", "group", "user"},
-         {"json", "inactive", "prefix-private", "allow-non-ascii", "staff", "superuser",
-          "anonymous", "anonymous-public"});
+int run_channels(const Args& a) {
+  if (a.positional().empty()) throw UsageError("missing subcommand (list, add, update, remove, explain)");
+  const std::string sub = a.positional()[0];
+  const std::vector<std::string> rest(a.positional().begin() + 1, a.positional().end());
   std::string path = require_registry(a);
   instant::Registry reg(registry_options(a));
   if (sub == "list") {
-    if (!a.positional().empty()) throw UsageError("list takes no arguments");
+    if (!rest.empty()) throw UsageError("list takes no arguments");
     load_registry(reg, path, false);
     if (a.has("json")) {
       std::cout << reg.to_json();
@@ -178,9 +231,9 @@ int cmd_channels(int argc, char** argv) {
     return 0;
   }
   if (sub == "add" || sub == "update") {
-    if (a.positional().size() != 1) throw UsageError(sub + " takes one channel NAME");
+    if (rest.size() != 1) throw UsageError(sub + " takes one channel NAME");
     load_registry(reg, path, sub == "add");
-    instant::Channel c = channel_from_flags(a, a.positional()[0]);
+    instant::Channel c = channel_from_flags(a, rest[0]);
     std::string name = c.name;
     if (sub == "add") {
       name = reg.add(std::move(c));
@@ -192,9 +245,9 @@ int cmd_channels(int argc, char** argv) {
     return 0;
   }
   if (sub == "remove") {
-    if (a.positional().size() != 1) throw UsageError("remove takes one channel NAME");
+    if (rest.size() != 1) throw UsageError("remove takes one channel NAME");
     load_registry(reg, path, false);
-    reg.remove(a.positional()[0]);
+    reg.remove(rest[0]);
     reg.save(path);
     return 0;
   }
@@ -210,15 +263,10 @@ int cmd_channels(int argc, char** argv) {
   throw UsageError("unknown channels subcommand '" + sub + "'");
 }
 
-int cmd_proxy(int argc, char** argv) {
-  if (argc < 1) throw UsageError("missing kind (connect, refresh, subscribe, sub_refresh)");
-  std::string kind = argv[0];
-  Args a(argc - 1, argv + 1,
-         {"registry", "users", "user", "group", "connection-lifetime", "subscription-lifetime",
-          "max-bytes"},
-         {"staff", "superuser", "anonymous", "anonymous-public", "server-side", "explain",
-          "prefix-private", "allow-non-ascii"});
-  if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
+int run_proxy(const Args& a) {
+  if (a.positional().empty()) throw UsageError("missing kind (connect, refresh, subscribe, sub_refresh)");
+  const std::string kind = a.positional()[0];
+  if (a.positional().size() > 1) throw UsageError("unexpected argument '" + a.positional()[1] + "'");
   instant::Registry reg(registry_options(a));
   reg.load(require_registry(a));
 
@@ -248,9 +296,7 @@ int cmd_proxy(int argc, char** argv) {
   o.server_side_subscriptions = a.has("server-side");
   o.connection_lifetime = a.get_int("connection-lifetime", 0, 0, instant::limits::max_lifetime_seconds);
   o.subscription_lifetime = a.get_int("subscription-lifetime", 0, 0, instant::limits::max_lifetime_seconds);
-  long long max_bytes = a.get_int("max-bytes", 65536);
-  if (max_bytes < 1) throw UsageError("--max-bytes must be positive");
-  o.max_request_bytes = static_cast<std::size_t>(max_bytes);
+  o.max_request_bytes = static_cast<std::size_t>(a.get_int("max-bytes", 65536, 1, 1LL << 30));
   if (a.has("explain")) {
     o.on_decision = [](const instant::Decision& d) {
       std::cerr << "instant: " << (d.allowed ? "allow " : "deny ") << d.channel << ": " << d.reason
@@ -279,8 +325,6 @@ int cmd_proxy(int argc, char** argv) {
   return 0;
 }
 
-namespace {
-
 std::vector<instant::User> load_users(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw instant::Error(instant::errc::io, "cannot read users file '" + path + "'");
@@ -291,5 +335,116 @@ std::vector<instant::User> load_users(const std::string& path) {
   return users;
 }
 
+const std::vector<Flag> kRegistryRules = {
+    {"prefix-private", nullptr, "prefix \"$\" to every non-public channel added (ns:chan -> $ns:chan)", "off"},
+    {"allow-non-ascii", nullptr, "accept non-ASCII channel names (namespaces with channel_regex)", "off"},
+};
+
+const std::vector<Flag> kUserFlags = {
+    {"user", "NAME", "the user (the JWT sub)", "none"},
+    {"group", "G", "a group of the user; repeatable", "none"},
+    {"staff", nullptr, "the user is staff", "off"},
+    {"superuser", nullptr, "the user is a superuser", "off"},
+    {"anonymous", nullptr, "an anonymous user instead of --user", "off"},
+    {"anonymous-public", nullptr, "give anonymous users the active public channels", "off"},
+};
+
+std::vector<Flag> user_flags(std::vector<Flag> own) { return join(join(std::move(own), kUserFlags), kRegistryRules); }
+
 }  // namespace
+
+const Command bundle_command = {
+    "bundle",
+    "",
+    "print django-instant's get_token JSON for a user",
+    "Prints {\"csrf_token\",\"ws_token\",\"channels\":[{\"name\",\"level\",\"token\"}]}: a\n"
+    "connection token and one subscription token per channel the user may use\n"
+    "(docs/channels.md), signed with CENTRIFUGO_HMAC_KEY (HS256).",
+    user_flags({
+        {"registry", "FILE", "the channel registry ({\"channels\":[...]})", "required"},
+        {"csrf", "TOKEN", "the csrf_token to put in the bundle", "\"\""},
+        {"lifetime", "SECONDS", "lifetime of every token (1..315360000)", "86400"},
+        {"server-side", nullptr, "subscribe on the server: the channels claim, no subscription tokens", "off"},
+        {"server-side-subs", nullptr, "the same with the subs claim", "off"},
+        {"allow-weak-key", nullptr, "accept an HMAC key shorter than 32 bytes", "off"},
+    }),
+    hmac_env(),
+    run_bundle,
+};
+
+const Command genconfig_command = {
+    "genconfig",
+    "",
+    "write a Centrifugo config for the registered channels",
+    "Writes a Centrifugo v6 config (mode 0600) with fresh secrets, the allowed\n"
+    "origins and one namespace per namespace the registry uses, and prints the\n"
+    "settings that match it as NAME=value lines (CENTRIFUGO_HOST, CENTRIFUGO_PORT,\n"
+    "CENTRIFUGO_HMAC_KEY, CENTRIFUGO_API_KEY, SITE_NAME). Start the server with\n"
+    "`centrifugo -c FILE`.",
+    join({
+        {"output", "FILE", "where to write the config", "config.json"},
+        {"force", nullptr, "overwrite FILE if it exists", "off"},
+        {"origin", "URL", "an allowed browser origin (\"http://host:*\" patterns work); repeatable; "
+                           "without one browsers get 403", "none"},
+        {"registry", "FILE", "configure the namespaces of these channels", "none"},
+        {"host", "URL", "printed as CENTRIFUGO_HOST", "CENTRIFUGO_HOST, else http://localhost"},
+        {"port", "N", "http_server.port, printed as CENTRIFUGO_PORT", "8000"},
+        {"address", "IP", "http_server.address; \"\" listens on every interface", "127.0.0.1"},
+        {"site", "NAME", "printed as SITE_NAME", "SITE_NAME, else Site"},
+        {"connect-proxy", "URL", "Centrifugo's connect proxy endpoint", "none"},
+        {"refresh-proxy", "URL", "refresh proxy endpoint (needs --connect-proxy)", "none"},
+        {"subscribe-proxy", "URL", "subscribe proxy endpoint, enabled in every namespace", "none"},
+        {"sub-refresh-proxy", "URL", "sub_refresh proxy endpoint (needs --subscribe-proxy)", "none"},
+        {"proxy-header", "NAME", "an HTTP header the proxies forward; repeatable", "Cookie, Authorization"},
+        {"history-size", "N", "publications kept per channel; 0 turns history off", "100"},
+        {"history-ttl", "SECONDS", "how long they are kept", "300"},
+        {"no-presence", nullptr, "turn presence off", "presence on"},
+        {"no-admin", nullptr, "turn the admin web UI off", "admin on, generated password"},
+        {"no-usage-stats", nullptr, "turn Centrifugo's anonymous usage statistics off", "on"},
+    }, kRegistryRules),
+    {
+        {"CENTRIFUGO_HOST", "the default of --host", "http://localhost"},
+        {"SITE_NAME", "the default of --site", "Site"},
+    },
+    run_genconfig,
+};
+
+const Command channels_command = {
+    "channels",
+    "list|add|update|remove|explain [NAME]",
+    "manage the channel registry file",
+    "list prints the channels (name, level, active, groups); add and update take\n"
+    "--level, --group and --inactive and print the stored name; remove deletes\n"
+    "NAME; explain prints allow/deny and the reason for every channel and a user.\n"
+    "The file is written atomically.",
+    user_flags({
+        {"registry", "FILE", "the registry file (add creates it)", "required"},
+        {"level", "LEVEL", "public, users, groups, staff or superuser (add, update)", "superuser"},
+        {"inactive", nullptr, "mark the channel inactive (add, update)", "active"},
+        {"json", nullptr, "list as JSON, in the registry file format", "off"},
+    }),
+    {},
+    run_channels,
+};
+
+const Command proxy_command = {
+    "proxy",
+    "connect|refresh|subscribe|sub_refresh",
+    "answer one Centrifugo proxy request (stdin to stdout)",
+    "Reads the request JSON Centrifugo posts on stdin and prints the reply to send\n"
+    "with HTTP 200. The user is --user/--anonymous, or the request's user looked\n"
+    "up in --users FILE ({\"users\":[{\"id\",\"groups\",\"staff\",\"superuser\"}]}).",
+    user_flags({
+        {"registry", "FILE", "the channel registry", "required"},
+        {"users", "FILE", "the users file", "none"},
+        {"server-side", nullptr, "connect: list the user's channels (server-side subscriptions)", "off"},
+        {"connection-lifetime", "SECONDS", "connect/refresh expire_at = now + SECONDS; 0 = none", "0"},
+        {"subscription-lifetime", "SECONDS", "subscribe/sub_refresh expire_at; 0 = none", "0"},
+        {"max-bytes", "N", "largest request accepted", "65536"},
+        {"explain", nullptr, "print each decision and its reason on stderr", "off"},
+    }),
+    {},
+    run_proxy,
+};
+
 }  // namespace cli

@@ -2,6 +2,8 @@
 #include "args.hpp"
 #include "commands.hpp"
 
+#include <instant/limits.hpp>
+
 #include <instant/client.hpp>
 
 #include <iostream>
@@ -21,11 +23,7 @@ std::string position_json(const instant::StreamPosition& p) {
   return out + "}";
 }
 
-}  // namespace
-
-int cmd_publish(int argc, char** argv) {
-  Args a(argc, argv, {"data", "event-class", "bucket", "site", "idempotency-key"},
-         {"string-envelope", "skip-history"});
+int run_publish(const Args& a) {
   std::string channel = a.positional_at(0, "CHANNEL");
   if (a.positional().size() > 2) throw UsageError("too many arguments");
   instant::Event ev;
@@ -44,14 +42,11 @@ int cmd_publish(int argc, char** argv) {
   return 0;
 }
 
-int cmd_history(int argc, char** argv) {
-  Args a(argc, argv, {"limit"}, {"reverse"});
+int run_history(const Args& a) {
   std::string channel = a.positional_at(0, "CHANNEL");
   if (a.positional().size() > 1) throw UsageError("too many arguments");
   instant::HistoryOptions opts;
-  long long limit = a.get_int("limit", -1);
-  if (limit < -1 || limit > 1000000) throw UsageError("--limit must be -1..1000000");
-  opts.limit = static_cast<int>(limit);
+  opts.limit = static_cast<int>(a.get_int("limit", -1, -1, 1000000));
   opts.reverse = a.has("reverse");
   instant::Client client(instant::Config::from_env());
   instant::HistoryResult h = client.history(channel, opts);
@@ -79,12 +74,77 @@ int cmd_history(int argc, char** argv) {
   return 0;
 }
 
-int cmd_info(int argc, char** argv) {
-  Args a(argc, argv, {}, {});
+int run_info(const Args& a) {
   if (!a.positional().empty()) throw UsageError("info takes no arguments");
   instant::Client client(instant::Config::from_env());
   std::cout << client.info().result_json << "\n";
   return 0;
 }
+
+}  // namespace
+
+const std::vector<EnvVar>& server_env() {
+  static const std::vector<EnvVar> env = {
+      {"CENTRIFUGO_URL", "Centrifugo's base URL, without /api (https:// or a path prefix); wins over HOST and PORT", "none"},
+      {"CENTRIFUGO_HOST", "scheme and host of Centrifugo", "http://localhost"},
+      {"CENTRIFUGO_PORT", "port of Centrifugo's http_server", "8000"},
+      {"CENTRIFUGO_API_KEY", "Centrifugo's http_api.key", "none: required"},
+      {"SITE_NAME", "the envelope's \"site\"", "Site"},
+      {"INSTANT_TIMEOUT_MS", "limit of one request, connecting included", "5000"},
+      {"INSTANT_CONNECT_TIMEOUT_MS", "limit of connecting", "1000"},
+      {"INSTANT_CA_FILE", "PEM bundle trusted instead of the system store", "the system store"},
+      {"INSTANT_TLS_VERIFY", "0 turns certificate and host name checks off", "1"},
+      {"INSTANT_PROXY", "HTTP proxy URL (http_proxy and friends are not read)", "none"},
+      {"INSTANT_API_MODE", "v5 (POST /api/METHOD, X-API-Key) or legacy (Centrifugo v4)", "v5"},
+      {"INSTANT_ENVELOPE", "object, or string for django-instant's JSON-string envelope", "object"},
+  };
+  return env;
+}
+
+const Command publish_command = {
+    "publish",
+    "CHANNEL [MESSAGE]",
+    "publish django-instant's event envelope into a channel",
+    "Sends {\"channel\",\"site\",\"message\",\"data\",\"event_class\",\"bucket\"} (keys that are\n"
+    "not set are left out; MESSAGE or --data is required) and prints the stream\n"
+    "position {\"offset\":N,\"epoch\":\"..\"} ({} when the channel keeps no history).",
+    {
+        {"data", "JSON", "the envelope's \"data\", JSON text", "none"},
+        {"event-class", "NAME", "the envelope's \"event_class\"", "none"},
+        {"bucket", "NAME", "the envelope's \"bucket\"", "none"},
+        {"site", "NAME", "the envelope's \"site\"", "SITE_NAME, else Site"},
+        {"string-envelope", nullptr, "send the envelope as a JSON string, as django-instant does",
+         "INSTANT_ENVELOPE, else off"},
+        {"skip-history", nullptr, "do not keep the publication in the channel's history", "off"},
+        {"idempotency-key", "KEY", "Centrifugo drops a repeat with this key for 5 minutes",
+         "one generated per call"},
+    },
+    server_env(),
+    run_publish,
+};
+
+const Command history_command = {
+    "history",
+    "CHANNEL",
+    "print the publications a channel keeps",
+    "Prints {\"publications\":[{\"data\",\"info\",\"offset\",\"tags\"}],\"offset\":N,\"epoch\":\"..\"};\n"
+    "the channel's namespace needs history_size and history_ttl.",
+    {
+        {"limit", "N", "at most N publications; 0 prints only the stream position, -1 all", "-1"},
+        {"reverse", nullptr, "newest first", "off"},
+    },
+    server_env(),
+    run_history,
+};
+
+const Command info_command = {
+    "info",
+    "",
+    "print Centrifugo's node information",
+    "Prints the result of the info server API call: {\"nodes\":[...]}.",
+    {},
+    server_env(),
+    run_info,
+};
 
 }  // namespace cli

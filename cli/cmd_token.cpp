@@ -16,13 +16,6 @@
 namespace cli {
 namespace {
 
-const std::set<std::string> kKeyFlags = {"key-file", "alg", "kid"};
-
-std::set<std::string> with_key_flags(std::set<std::string> s) {
-  s.insert(kKeyFlags.begin(), kKeyFlags.end());
-  return s;
-}
-
 instant::Algorithm algorithm_arg(const Args& a, instant::Algorithm dflt) {
   auto name = a.get("alg");
   if (!name) return dflt;
@@ -54,6 +47,17 @@ std::string hmac_key_from_env() {
   return k;
 }
 
+// Runs f; a key error gets the name of the setting the key came from.
+template <class F>
+auto naming_key(const std::string& setting, F&& f) {
+  try {
+    return f();
+  } catch (const instant::Error& e) {
+    if (e.kind() != instant::errc::weak_key && e.kind() != instant::errc::key) throw;
+    throw instant::Error(e.kind(), setting + ": " + e.what());
+  }
+}
+
 instant::Signer signer_from_args(const Args& a) {
   instant::SignerOptions opts;
   opts.kid = a.get("kid").value_or("");
@@ -61,14 +65,17 @@ instant::Signer signer_from_args(const Args& a) {
   if (auto file = a.get("key-file")) {
     if (!a.get("alg")) throw UsageError("--key-file needs --alg");
     instant::Algorithm alg = algorithm_arg(a, instant::Algorithm::RS256);
-    if (is_hmac(alg)) return instant::Signer::hmac(read_file(*file), alg, opts);
-    return instant::Signer::from_pem(read_file(*file), alg, opts);
+    const std::string key = read_file(*file);
+    return naming_key("--key-file " + *file, [&] {
+      return is_hmac(alg) ? instant::Signer::hmac(key, alg, opts) : instant::Signer::from_pem(key, alg, opts);
+    });
   }
   instant::Algorithm alg = algorithm_arg(a, instant::Algorithm::HS256);
   if (!is_hmac(alg)) {
     throw UsageError("--alg " + std::string(instant::to_string(alg)) + " needs --key-file");
   }
-  return instant::Signer::hmac(hmac_key_from_env(), alg, opts);
+  const std::string key = hmac_key_from_env();
+  return naming_key("CENTRIFUGO_HMAC_KEY", [&] { return instant::Signer::hmac(key, alg, opts); });
 }
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -102,16 +109,7 @@ void common_claims(const Args& a, instant::CommonClaims& c) {
   c.extra = a.get("extra").value_or("");
 }
 
-const std::set<std::string> kClaimFlags = {"user", "ttl", "exp", "nbf", "jti", "aud", "iss",
-                                           "info", "b64info", "expire-at", "extra"};
-const std::set<std::string> kClaimSwitches = {"no-expiry", "allow-weak-key"};
-
-}  // namespace
-
-int cmd_token(int argc, char** argv) {
-  auto flags = with_key_flags(kClaimFlags);
-  flags.insert({"channels", "meta"});
-  Args a(argc, argv, flags, kClaimSwitches);
+int run_token(const Args& a) {
   if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
   if (!a.get("user")) throw UsageError("missing --user");
   instant::ConnectionClaims c;
@@ -125,10 +123,7 @@ int cmd_token(int argc, char** argv) {
   return 0;
 }
 
-int cmd_subtoken(int argc, char** argv) {
-  auto flags = with_key_flags(kClaimFlags);
-  flags.insert({"channel", "data", "b64data", "client"});
-  Args a(argc, argv, flags, kClaimSwitches);
+int run_subtoken(const Args& a) {
   if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional()[0] + "'");
   if (!a.get("user")) throw UsageError("missing --user");
   if (!a.get("channel")) throw UsageError("missing --channel");
@@ -143,9 +138,7 @@ int cmd_subtoken(int argc, char** argv) {
   return 0;
 }
 
-int cmd_verify(int argc, char** argv) {
-  Args a(argc, argv, with_key_flags({"kind", "aud", "iss", "leeway", "previous-key-file"}),
-         {"allow-weak-key", "no-require-exp"});
+int run_verify(const Args& a) {
   if (a.positional().size() != 1) throw UsageError("expected one TOKEN (or - to read it from stdin)");
   std::string token = a.positional()[0];
   if (token == "-") {
@@ -174,20 +167,35 @@ int cmd_verify(int argc, char** argv) {
   if (auto file = a.get("key-file")) {
     if (!a.get("alg")) throw UsageError("--key-file needs --alg");
     const instant::Algorithm alg = algorithm_arg(a, instant::Algorithm::RS256);
-    if (is_hmac(alg)) {
-      v.add_hmac(read_file(*file), alg, kid, weak);
-    } else {
-      v.add_pem(read_file(*file), alg, kid);
-      if (auto prev = a.get("previous-key-file")) v.add_pem(read_file(*prev), alg);
+    const std::string key = read_file(*file);
+    naming_key("--key-file " + *file, [&] {
+      if (is_hmac(alg)) {
+        v.add_hmac(key, alg, kid, weak);
+      } else {
+        v.add_pem(key, alg, kid);
+      }
+    });
+    if (auto prev = a.get("previous-key-file")) {
+      const std::string pkey = read_file(*prev);
+      naming_key("--previous-key-file " + *prev, [&] {
+        if (is_hmac(alg)) {
+          v.add_hmac(pkey, alg, {}, weak);
+        } else {
+          v.add_pem(pkey, alg);
+        }
+      });
     }
   } else {
     const instant::Algorithm alg = algorithm_arg(a, instant::Algorithm::HS256);
     if (!is_hmac(alg)) {
       throw UsageError("--alg " + std::string(instant::to_string(alg)) + " needs --key-file");
     }
-    v.add_hmac(hmac_key_from_env(), alg, kid, weak);
+    const std::string key = hmac_key_from_env();
+    naming_key("CENTRIFUGO_HMAC_KEY", [&] { v.add_hmac(key, alg, kid, weak); });
     const char* prev = std::getenv("CENTRIFUGO_HMAC_PREVIOUS_KEY");
-    if (prev && *prev) v.add_hmac(prev, alg, {}, weak);
+    if (prev && *prev) {
+      naming_key("CENTRIFUGO_HMAC_PREVIOUS_KEY", [&] { v.add_hmac(prev, alg, {}, weak); });
+    }
   }
   instant::Status st;
   const instant::VerifiedToken t = v.verify(token, kind, st);
@@ -199,8 +207,7 @@ int cmd_verify(int argc, char** argv) {
   return 0;
 }
 
-int cmd_jwks(int argc, char** argv) {
-  Args a(argc, argv, {}, {});
+int run_jwks(const Args& a) {
   if (a.positional().empty() || a.positional().size() % 3 != 0) {
     throw UsageError("expected one or more triples KEY_FILE ALG KID");
   }
@@ -212,11 +219,111 @@ int cmd_jwks(int argc, char** argv) {
     if (!st.ok()) throw UsageError(st.message());
     instant::SignerOptions opts;
     opts.kid = a.positional()[i + 2];
-    signers.push_back(instant::Signer::from_pem(read_file(a.positional()[i]), alg, opts));
+    const std::string& file = a.positional()[i];
+    const std::string key = read_file(file);
+    signers.push_back(naming_key(file, [&] { return instant::Signer::from_pem(key, alg, opts); }));
   }
   for (const auto& s : signers) ptrs.push_back(&s);
   std::cout << instant::make_jwks(ptrs) << "\n";
   return 0;
 }
+
+// Flags of the claims token and subtoken share, and the key flags of all three.
+const std::vector<Flag> kClaimFlags = {
+    {"user", "ID", "the user id, the JWT \"sub\" (\"\" = anonymous)", "required"},
+    {"ttl", "SECONDS", "lifetime: exp = now + SECONDS (1..315360000)", "86400"},
+    {"exp", "UNIX_TIME", "absolute expiry instead of --ttl", "now + ttl"},
+    {"no-expiry", nullptr, "leave exp out: the token never expires", "off"},
+    {"nbf", "UNIX_TIME", "not-before (must not be in the future)", "none"},
+    {"jti", "ID", "token id", "none"},
+    {"aud", "A[,B]", "audience; repeatable", "none"},
+    {"iss", "ISSUER", "issuer", "none"},
+    {"info", "JSON", "\"info\" shown to other clients (JSON text)", "none"},
+    {"b64info", "BASE64", "\"b64info\" (standard base64)", "none"},
+    {"expire-at", "UNIX_TIME", "Centrifugo's expire_at; 0 = the connection never expires", "exp"},
+    {"extra", "JSON", "further custom claims (a JSON object)", "none"},
+};
+
+const std::vector<Flag> kKeyFlags = {
+    {"key-file", "PEM", "sign with this private key file (RS*, ES*, EdDSA; or an HMAC key) instead of CENTRIFUGO_HMAC_KEY",
+     "none"},
+    {"alg", "ALG", "HS256/384/512, RS256/384/512, ES256/384/512, EdDSA; required with --key-file", "HS256"},
+    {"kid", "KID", "key id written to the header", "none"},
+    {"allow-weak-key", nullptr, "accept HMAC keys shorter than the hash (32/48/64 bytes) and RSA under 2048 bits",
+     "off"},
+};
+
+}  // namespace
+
+const std::vector<EnvVar>& hmac_env() {
+  static const std::vector<EnvVar> env = {
+      {"CENTRIFUGO_HMAC_KEY", "Centrifugo's client.token.hmac_secret_key (HS* keys)", "none: required without --key-file"},
+  };
+  return env;
+}
+
+const Command token_command = {
+    "token",
+    "",
+    "mint a connection JWT",
+    "Prints a connection token for Centrifugo (claims: docs/tokens.md).",
+    join(join(kClaimFlags,
+              {
+                  {"channels", "A[,B]", "server-side subscriptions (the \"channels\" claim); repeatable", "none"},
+                  {"meta", "JSON", "\"meta\", a JSON object kept on the server", "none"},
+              }),
+         kKeyFlags),
+    hmac_env(),
+    run_token,
+};
+
+const Command subtoken_command = {
+    "subtoken",
+    "",
+    "mint a subscription JWT",
+    "Prints a subscription token for one channel (claims: docs/tokens.md).",
+    join(join(kClaimFlags,
+              {
+                  {"channel", "CHANNEL", "the channel it grants", "required"},
+                  {"data", "JSON", "\"data\" sent to the subscriber (JSON text)", "none"},
+                  {"b64data", "BASE64", "\"b64data\" (standard base64)", "none"},
+                  {"client", "ID", "bind it to one client id", "none"},
+              }),
+         kKeyFlags),
+    hmac_env(),
+    run_subtoken,
+};
+
+const Command verify_command = {
+    "verify",
+    "TOKEN|-",
+    "check a JWT and print its claims",
+    "Prints the claims JSON of a valid token (- reads it from stdin), or exits 1\n"
+    "with the reason it is invalid.",
+    join({
+        {"kind", "KIND", "connection, subscription or any", "any"},
+        {"aud", "A[,B]", "accepted audiences; repeatable", "any audience"},
+        {"iss", "ISSUER", "required issuer", "any issuer"},
+        {"leeway", "SECONDS", "clock skew allowed for exp, nbf and iat (0..86400)", "0"},
+        {"previous-key-file", "PEM", "a previous key that still verifies (rotation)", "none"},
+        {"no-require-exp", nullptr, "accept a token without exp", "off"},
+    }, kKeyFlags),
+    {
+        {"CENTRIFUGO_HMAC_KEY", "the current HMAC key", "none: required without --key-file"},
+        {"CENTRIFUGO_HMAC_PREVIOUS_KEY", "a previous HMAC key that still verifies (rotation)", "none"},
+    },
+    run_verify,
+};
+
+const Command jwks_command = {
+    "jwks",
+    "KEY_FILE ALG KID [KEY_FILE ALG KID]...",
+    "print a JWKS document of public keys",
+    "Prints {\"keys\":[...]} for Centrifugo's client.token.jwks_public_endpoint, the\n"
+    "current key first. Each KEY_FILE is a PEM private key of algorithm ALG.",
+    {},
+    {},
+    run_jwks,
+};
 
 }  // namespace cli

@@ -3,86 +3,101 @@
 // CENTRIFUGO_HOST/CENTRIFUGO_PORT, CENTRIFUGO_API_KEY, CENTRIFUGO_HMAC_KEY, SITE_NAME.
 #include "args.hpp"
 #include "commands.hpp"
+#include "report.hpp"
 
 #include <instant/error.hpp>
 #include <instant/version.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <string>
 
 namespace {
 
-struct Command {
-  const char* name;
-  const char* usage;
-  int (*run)(int, char**);
+// Every subcommand, in the order `instant --help` lists them (see commands.hpp).
+const cli::Command* const kCommands[] = {
+    &cli::publish_command,   &cli::history_command, &cli::info_command,
+    &cli::token_command,     &cli::subtoken_command, &cli::verify_command,
+    &cli::jwks_command,      &cli::bundle_command,  &cli::genconfig_command,
+    &cli::channels_command,  &cli::proxy_command,
 };
 
-const Command kCommands[] = {
-    {"publish", "publish CHANNEL [MESSAGE] [--data JSON] [--event-class X] [--bucket X] [--site X] [--string-envelope]",
-     cli::cmd_publish},
-    {"history", "history CHANNEL [--limit N] [--reverse]", cli::cmd_history},
-    {"info", "info", cli::cmd_info},
-    {"token", "token --user U [--ttl S] [--info JSON] [--channels a,b] [--meta JSON] [--aud A] [--iss I] [--exp T] "
-     "[--key-file PEM --alg ALG] [--kid K]", cli::cmd_token},
-    {"subtoken", "subtoken --user U --channel C [--ttl S] [--info JSON] [--data JSON] [--key-file PEM --alg ALG] [--kid K]",
-     cli::cmd_subtoken},
-    {"verify", "verify TOKEN|- [--kind connection|subscription] [--aud A] [--iss I] [--leeway S] "
-     "[--key-file PEM --alg ALG]", cli::cmd_verify},
-    {"jwks", "jwks KEY_FILE ALG KID [KEY_FILE ALG KID]...", cli::cmd_jwks},
-    {"bundle", "bundle --registry FILE --user NAME [--group G]... [--staff] [--superuser] [--anonymous --anonymous-public] [--csrf TOKEN] [--lifetime SECONDS] [--server-side | --server-side-subs]  (signs with CENTRIFUGO_HMAC_KEY)",
-     cli::cmd_bundle},
-    {"genconfig", "genconfig [--output FILE] [--force] [--origin URL]... [--registry FILE] [--port N] [--address IP] [--host URL] [--site NAME] [--connect-proxy URL] [--refresh-proxy URL] [--subscribe-proxy URL] [--sub-refresh-proxy URL] [--proxy-header NAME]... [--history-size N] [--history-ttl SECONDS] [--no-presence] [--no-admin] [--no-usage-stats]",
-     cli::cmd_genconfig},
-    {"channels", "channels list|add|update|remove|explain --registry FILE [NAME] [--level L] [--group G]... [--inactive] [--prefix-private] [--json] [--user NAME [--staff] [--superuser] | --anonymous [--anonymous-public]]",
-     cli::cmd_channels},
-    {"proxy", "proxy connect|refresh|subscribe|sub_refresh --registry FILE [--users FILE] [--user NAME [--group G]... [--staff] [--superuser] | --anonymous] [--anonymous-public] [--server-side] [--connection-lifetime S] [--subscription-lifetime S] [--explain]  (request JSON on stdin)",
-     cli::cmd_proxy},
-};
+const cli::Command* find_command(const char* name) {
+  for (const cli::Command* c : kCommands) {
+    if (std::strcmp(c->name, name) == 0) return c;
+  }
+  return nullptr;
+}
 
-int usage(std::ostream& os) {
-  os << "usage: instant <command> [options]\n\ncommands:\n";
-  for (const auto& c : kCommands) os << "  instant " << c.usage << "\n";
-  os << "\nenvironment: CENTRIFUGO_URL (or CENTRIFUGO_HOST, CENTRIFUGO_PORT), "
-        "CENTRIFUGO_API_KEY, CENTRIFUGO_HMAC_KEY, SITE_NAME\n";
+int overview(std::ostream& os) {
+  os << "usage: instant COMMAND [arguments] [options]\n\ncommands:\n";
+  std::size_t width = 0;
+  for (const cli::Command* c : kCommands) width = std::max(width, std::strlen(c->name));
+  for (const cli::Command* c : kCommands) {
+    os << "  " << c->name << std::string(width - std::strlen(c->name) + 2, ' ') << c->summary
+       << "\n";
+  }
+  os << "\n'instant COMMAND --help' (or 'instant help COMMAND') lists its options, their\n"
+        "defaults and the environment it reads: CENTRIFUGO_URL (or CENTRIFUGO_HOST and\n"
+        "CENTRIFUGO_PORT), CENTRIFUGO_API_KEY, CENTRIFUGO_HMAC_KEY, SITE_NAME, INSTANT_*.\n"
+        "exit status: 0 ok, 1 failed (one line on stderr), 2 usage error\n";
   return 2;
+}
+
+bool is_help(const char* a) { return !std::strcmp(a, "--help") || !std::strcmp(a, "-h"); }
+
+int run(const cli::Command& c, int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--")) break;
+    if (is_help(argv[i])) {
+      cli::print_help(std::cout, c);
+      return 0;
+    }
+  }
+  try {
+    const cli::Args args(argc, argv, c.flags);
+    try {
+      return c.run(args);
+    } catch (const instant::Error& e) {
+      cli::fail(cli::failure_line(c, args, e));
+      return 1;
+    }
+  } catch (const cli::UsageError& e) {
+    cli::fail(std::string(e.what()) + "\n" + cli::usage_line(c) + "  ('instant " + c.name +
+              " --help' lists every option)");
+    return 2;
+  } catch (const instant::Error& e) {
+    cli::fail(std::string(e.what()) + " [" + instant::to_string(e.kind()) + "]");
+    return 1;
+  } catch (const std::exception& e) {
+    cli::fail(e.what());
+    return 1;
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return usage(std::cerr);
+  if (argc < 2) return overview(std::cerr);
   const char* name = argv[1];
-  if (!std::strcmp(name, "--help") || !std::strcmp(name, "-h") || !std::strcmp(name, "help")) {
-    usage(std::cout);
+  if (is_help(name) || !std::strcmp(name, "help")) {
+    if (argc > 2 && !is_help(name)) {
+      if (const cli::Command* c = find_command(argv[2])) {
+        cli::print_help(std::cout, *c);
+        return 0;
+      }
+      cli::fail(std::string("unknown command '") + argv[2] + "'");
+      return overview(std::cerr);
+    }
+    overview(std::cout);
     return 0;
   }
   if (!std::strcmp(name, "--version") || !std::strcmp(name, "version")) {
     std::cout << "instant " << INSTANT_VERSION_STRING << "\n";
     return 0;
   }
-  for (const auto& c : kCommands) {
-    if (std::strcmp(c.name, name) != 0) continue;
-    for (int i = 2; i < argc; ++i) {
-      if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-        std::cout << "usage: instant " << c.usage << "\n";
-        return 0;
-      }
-      if (!std::strcmp(argv[i], "--")) break;
-    }
-    try {
-      return c.run(argc - 2, argv + 2);
-    } catch (const cli::UsageError& e) {
-      cli::fail(std::string(e.what()) + "\nusage: instant " + c.usage);
-      return 2;
-    } catch (const instant::Error& e) {
-      cli::fail(std::string(e.what()) + " [" + instant::to_string(e.kind()) + "]");
-      return 1;
-    } catch (const std::exception& e) {
-      cli::fail(e.what());
-      return 1;
-    }
-  }
+  if (const cli::Command* c = find_command(name)) return run(*c, argc - 2, argv + 2);
   cli::fail(std::string("unknown command '") + name + "'");
-  return usage(std::cerr);
+  return overview(std::cerr);
 }

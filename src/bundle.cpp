@@ -5,6 +5,15 @@
 
 namespace instant {
 
+const char* to_string(ServerSide s) noexcept {
+  switch (s) {
+    case ServerSide::off: return "off";
+    case ServerSide::channels: return "channels";
+    case ServerSide::subs: return "subs";
+  }
+  return "unknown";
+}
+
 std::string Bundle::to_json() const {
   rapidjson::StringBuffer sb;
   detail::JsonWriter w(sb);

@@ -127,7 +127,14 @@ std::uint32_t get_u32(JsonValue obj, const char* name) {
 
 // {"code":N,"message":".."} -> Status(server_error).
 Status server_error(JsonValue err) { return detail::reply_error(err); }
-PublishResult read_position(JsonValue v) { return detail::reply_position(v); }
+// A publish result's position; malformed_reply when it is not one.
+PublishResult read_position(JsonValue v, Status& st) {
+  PublishResult r;
+  if (!detail::reply_position(v, r)) {
+    st = Status(errc::malformed_reply, "the publish result's offset/epoch is not an unsigned integer and a string", 200);
+  }
+  return r;
+}
 
 BroadcastResult read_broadcast(JsonValue result, Status& st) {
   BroadcastResult out;
@@ -142,7 +149,7 @@ BroadcastResult read_broadcast(JsonValue result, Status& st) {
     if (const JsonValue e = item.value["error"]; e.is_object()) {
       bi.status = server_error(e);
     } else {
-      bi.result = read_position(item.value["result"]);
+      bi.result = read_position(item.value["result"], bi.status);
     }
     out.responses.push_back(std::move(bi));
   }
@@ -311,7 +318,7 @@ PublishResult Client::publish(std::string_view channel, const Event& event, Stat
   JsonValue result;
   st = impl_->call("publish", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
-  return read_position(result);
+  return read_position(result, st);
 }
 
 PublishResult Client::publish(std::string_view channel, const Event& event) {
@@ -340,7 +347,7 @@ PublishResult Client::publish_raw(const PublishRequest& req, Status& st) {
   JsonValue result;
   st = impl_->call("publish", params, doc, result, impl_->resend_safe(key));
   if (!st.ok()) return {};
-  return read_position(result);
+  return read_position(result, st);
 }
 
 PublishResult Client::publish_raw(const PublishRequest& req) {
@@ -464,7 +471,7 @@ BatchResult Client::batch(const Batch& b, Status& st) {
       const JsonValue res = item[r.method];
       // Typed results for publish and broadcast; raw JSON for the others.
       if (!cmds[i].publish && !cmds[i].broadcast) r.result_json = res ? res.json() : "{}";
-      if (cmds[i].publish) r.publish = read_position(res);
+      if (cmds[i].publish) r.publish = read_position(res, r.status);
       if (cmds[i].broadcast && res) {
         Status bs;
         r.broadcast = read_broadcast(res, bs);

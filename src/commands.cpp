@@ -158,12 +158,15 @@ Status reply_error(JsonValue err) {
                 "Centrifugo error " + std::to_string(code) + (msg.empty() ? "" : ": " + msg), 0, code);
 }
 
-StreamPosition reply_position(JsonValue v) {
-  StreamPosition p;
-  if (!v.is_object()) return p;
-  v["offset"].to_uint64(p.offset);
-  if (const JsonValue e = v["epoch"]; e.is_string()) p.epoch.assign(e.str());
-  return p;
+bool reply_position(JsonValue v, StreamPosition& out) {
+  out = StreamPosition();
+  if (!v || v.is_null()) return true;
+  if (!v.is_object()) return false;
+  if (const JsonValue o = v["offset"]; o && !o.to_uint64(out.offset)) return false;
+  const JsonValue e = v["epoch"];
+  if (e && !e.is_string()) return false;
+  out.epoch.assign(e.str());
+  return true;
 }
 
 }  // namespace detail

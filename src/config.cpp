@@ -55,6 +55,12 @@ Status check(const Config& c) {
 
 }  // namespace
 
+const char* to_string(EnvelopeEncoding e) noexcept {
+  return e == EnvelopeEncoding::string ? "string" : "object";
+}
+
+const char* to_string(ApiMode m) noexcept { return m == ApiMode::legacy ? "legacy" : "v5"; }
+
 void Config::validate(Status& st) const { st = check(*this); }
 
 void Config::validate() const { throw_if_error(check(*this)); }
@@ -111,18 +117,18 @@ Config Config::from_lookup(const Lookup& getenv, Status& st) {
     }
   }
   if (const char* v = get("INSTANT_API_MODE")) {
-    std::string s = v;
-    if (s == "v5") c.api_mode = ApiMode::v5;
-    else if (s == "legacy") c.api_mode = ApiMode::legacy;
+    const std::string s = v;
+    if (s == to_string(ApiMode::v5)) c.api_mode = ApiMode::v5;
+    else if (s == to_string(ApiMode::legacy)) c.api_mode = ApiMode::legacy;
     else {
       st = Status(errc::config, "INSTANT_API_MODE must be v5 or legacy");
       return c;
     }
   }
   if (const char* v = get("INSTANT_ENVELOPE")) {
-    std::string s = v;
-    if (s == "object") c.encoding = EnvelopeEncoding::object;
-    else if (s == "string") c.encoding = EnvelopeEncoding::string;
+    const std::string s = v;
+    if (s == to_string(EnvelopeEncoding::object)) c.encoding = EnvelopeEncoding::object;
+    else if (s == to_string(EnvelopeEncoding::string)) c.encoding = EnvelopeEncoding::string;
     else {
       st = Status(errc::config, "INSTANT_ENVELOPE must be object or string");
       return c;

@@ -89,7 +89,10 @@ ResponseParser::State ResponseParser::parse_headers() {
     auto end = buf_.find("\r\n\r\n", scanned_ > 3 ? scanned_ - 3 : 0);
     if (end == std::string::npos) {
       scanned_ = buf_.size();
-      if (buf_.size() > limits::http_head_bytes) return fail("response headers too large");
+      if (buf_.size() > limits::http_head_bytes) {
+        too_large_ = true;
+        return fail("response headers too large");
+      }
       return state_;
     }
     scanned_ = 0;
@@ -163,12 +166,14 @@ ResponseParser::State ResponseParser::parse_body() {
       return state_;
     }
     case Framing::until_close:
-      body_ += buf_;
-      buf_.clear();
-      if (body_.size() > max_body_) {
+      // The cap holds before anything is kept, so the body never exceeds it.
+      if (body_.size() + buf_.size() > max_body_) {
         too_large_ = true;
+        buf_.clear();
         return fail("response body too large");
       }
+      body_ += buf_;
+      buf_.clear();
       return state_;
     case Framing::chunked:
       for (;;) {

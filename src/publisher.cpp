@@ -498,7 +498,6 @@ struct Publisher::Impl {
     const Status st = detail::reply_error(err);
     return Status(st.kind(), st.message(), 200, st.server_code());
   }
-  static StreamPosition position(JsonValue v) { return detail::reply_position(v); }
 
   // One command's reply: delivered, failed, or kept in `retry`.
   void settle(Item& it, JsonValue r, std::vector<Item>& retry) {
@@ -510,7 +509,12 @@ struct Publisher::Impl {
       }
       return report(it, Delivery::failed, st, {});
     }
-    if (!it.broadcast) return report(it, Delivery::delivered, {}, position(r["publish"]));
+    StreamPosition pos;
+    const Status unreadable(errc::malformed_reply, "Centrifugo's result for it is not a stream position", 200);
+    if (!it.broadcast) {
+      if (!detail::reply_position(r["publish"], pos)) return report(it, Delivery::possibly_delivered, unreadable, {});
+      return report(it, Delivery::delivered, {}, pos);
+    }
     // A broadcast: delivered when every channel stored it.
     const JsonValue resp = r["broadcast"]["responses"];
     StreamPosition first;
@@ -527,8 +531,11 @@ struct Publisher::Impl {
                              st.server_code()),
                       {});
       }
+      if (!detail::reply_position(c.value["result"], pos)) {
+        return report(it, Delivery::possibly_delivered, unreadable, {});
+      }
       if (!have_first) {
-        first = position(c.value["result"]);
+        first = pos;
         have_first = true;
       }
     }

@@ -63,95 +63,11 @@ struct SignerImpl {
 
 namespace {
 
-// ---- JSON writing ----------------------------------------------------------
-
-// Appends into a thread-local std::string used as a raw buffer: its size()
-// is the capacity (grown, never shrunk), len_ the bytes written. After warm-up
-// a token needs no allocation and no zero-filling.
-class Writer {
- public:
-  explicit Writer(std::string& buf) : b_(buf) {
-    if (b_.size() < 512) b_.resize(512);
-  }
-  void push_back(char c) {
-    grow(1);
-    b_[len_++] = c;
-  }
-  void append(const char* p, std::size_t n) {
-    grow(n);
-    std::memcpy(&b_[len_], p, n);
-    len_ += n;
-  }
-  Writer& operator+=(std::string_view s) {
-    append(s.data(), s.size());
-    return *this;
-  }
-  char back() const noexcept { return len_ ? b_[len_ - 1] : '\0'; }
-  std::size_t size() const noexcept { return len_; }
-  void clear() noexcept { len_ = 0; }
-  // Room for n more bytes at data() + size(); commit them with advance().
-  char* reserve_tail(std::size_t n) {
-    grow(n);
-    return &b_[len_];
-  }
-  void advance(std::size_t n) noexcept { len_ += n; }
-  const char* data() const noexcept { return b_.data(); }
-  std::string_view view() const noexcept { return {b_.data(), len_}; }
-
- private:
-  void grow(std::size_t n) {
-    if (len_ + n > b_.size()) b_.resize(std::max(b_.size() * 2, len_ + n));
-  }
-  std::string& b_;
-  std::size_t len_ = 0;
-};
-
-void put_string(Writer& o, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  o.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    o.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      case '\b': o += "\\b"; break;
-      case '\f': o += "\\f"; break;
-      default: {
-        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        o.append(u, 6);
-      }
-    }
-  }
-  o.append(s.data() + run, s.size() - run);
-  o.push_back('"');
-}
-
-void put_int(Writer& o, std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  o.append(buf, static_cast<std::size_t>(r.ptr - buf));
-}
-
-// Appends `,"name":`; no comma right after the object's '{' (values never end in '{').
-template <std::size_t N>
-void put_key(Writer& o, const char (&name)[N]) {
-  char* p = o.reserve_tail(N + 3);
-  std::size_t n = 0;
-  if (o.back() != '{') p[n++] = ',';
-  p[n++] = '"';
-  std::memcpy(p + n, name, N - 1);
-  n += N - 1;
-  p[n++] = '"';
-  p[n++] = ':';
-  o.advance(n);
-}
+// Token payloads are written with the library's one JSON writer
+// (detail/json.hpp: RapidJSON's Writer) into a thread-local buffer.
+using detail::write_key;
+using detail::write_raw;
+using detail::write_string;
 
 // ---- validation ------------------------------------------------------------
 
@@ -204,24 +120,23 @@ std::int64_t now_seconds() noexcept { return static_cast<std::int64_t>(std::time
 // Writes one of a JSON/base64 pair ("info"/"b64info", "data"/"b64data"):
 // the JSON member embedded as JSON, the base64 one as a string. Setting both
 // is an error. `label`/`b64label` name the members in messages.
-template <std::size_t K, std::size_t B>
-bool put_json_or_b64(Writer& o, const std::string& json, const std::string& b64, const char (&key)[K],
-                     const char (&b64key)[B], const char* label, const char* b64label, Status& st) {
+bool put_json_or_b64(JsonWriter& w, const std::string& json, const std::string& b64, const char* key,
+                     const char* b64key, const char* label, const char* b64label, Status& st) {
   if (!check_either(json, b64, label, b64label, st)) return false;
   if (!json.empty()) {
     if (!check_json(json, label, st)) return false;
-    put_key(o, key);
-    o += json;
+    write_key(w, key);
+    write_raw(w, json);
   }
   if (!b64.empty()) {
     if (!check_b64(b64, b64label, st)) return false;
-    put_key(o, b64key);
-    put_string(o, b64);
+    write_key(w, b64key);
+    write_string(w, b64);
   }
   return true;
 }
 
-void put_override(Writer& o, const SubscriptionOverride& ov) {
+void put_override(JsonWriter& w, const SubscriptionOverride& ov) {
   const std::pair<const char*, const std::optional<bool>*> items[] = {
       {"presence", &ov.presence},
       {"join_leave", &ov.join_leave},
@@ -231,26 +146,25 @@ void put_override(Writer& o, const SubscriptionOverride& ov) {
   bool any = false;
   for (const auto& it : items) any = any || it.second->has_value();
   if (!any) return;
-  put_key(o, "override");
-  o.push_back('{');
-  bool first = true;
+  write_key(w, "override");
+  w.StartObject();
   for (const auto& it : items) {
     if (!it.second->has_value()) continue;
-    if (!first) o.push_back(',');
-    first = false;
-    o.push_back('"');
-    o += it.first;
-    o += **it.second ? "\":{\"value\":true}" : "\":{\"value\":false}";
+    write_key(w, it.first);
+    w.StartObject();
+    write_key(w, "value");
+    w.Bool(**it.second);
+    w.EndObject();
   }
-  o.push_back('}');
+  w.EndObject();
 }
 
 // Writes the registered and shared claims; validates as it goes.
-bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Status& st) {
+bool put_common(JsonWriter& w, const CommonClaims& c, const SignerOptions& opts, Status& st) {
   const std::int64_t now = now_seconds();
   if (!check_utf8(c.sub, "sub", st)) return false;
-  put_key(o, "sub");
-  put_string(o, c.sub);
+  write_key(w, "sub");
+  write_string(w, c.sub);
 
   if (c.no_expiry) {
     if (c.exp != 0 || c.ttl != 0) {
@@ -274,16 +188,16 @@ bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Sta
       st = Status(errc::invalid_argument, "set 'exp' or 'ttl', not both");
       return false;
     }
-    put_key(o, "exp");
-    put_int(o, exp);
+    write_key(w, "exp");
+    w.Int64(exp);
   }
   if (!c.omit_iat) {
     if (c.iat < 0) {
       st = Status(errc::invalid_argument, "'iat' must be a Unix time");
       return false;
     }
-    put_key(o, "iat");
-    put_int(o, c.iat ? c.iat : now);
+    write_key(w, "iat");
+    w.Int64(c.iat ? c.iat : now);
   }
   if (c.nbf != 0) {
     // Centrifugo applies no leeway: a future nbf would bounce the token.
@@ -291,13 +205,13 @@ bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Sta
       st = Status(errc::token_claim, "'nbf' must be a Unix time not in the future");
       return false;
     }
-    put_key(o, "nbf");
-    put_int(o, c.nbf);
+    write_key(w, "nbf");
+    w.Int64(c.nbf);
   }
   if (!c.jti.empty()) {
     if (!check_utf8(c.jti, "jti", st)) return false;
-    put_key(o, "jti");
-    put_string(o, c.jti);
+    write_key(w, "jti");
+    write_string(w, c.jti);
   }
   if (!c.aud.empty()) {
     for (const auto& a : c.aud) {
@@ -307,31 +221,28 @@ bool put_common(Writer& o, const CommonClaims& c, const SignerOptions& opts, Sta
       }
       if (!check_utf8(a, "aud", st)) return false;
     }
-    put_key(o, "aud");
+    write_key(w, "aud");
     if (c.aud.size() == 1) {
-      put_string(o, c.aud[0]);
+      write_string(w, c.aud[0]);
     } else {
-      o.push_back('[');
-      for (std::size_t i = 0; i < c.aud.size(); ++i) {
-        if (i) o.push_back(',');
-        put_string(o, c.aud[i]);
-      }
-      o.push_back(']');
+      w.StartArray();
+      for (const auto& a : c.aud) write_string(w, a);
+      w.EndArray();
     }
   }
   if (!c.iss.empty()) {
     if (!check_utf8(c.iss, "iss", st)) return false;
-    put_key(o, "iss");
-    put_string(o, c.iss);
+    write_key(w, "iss");
+    write_string(w, c.iss);
   }
-  if (!put_json_or_b64(o, c.info, c.b64info, "info", "b64info", "info", "b64info", st)) return false;
+  if (!put_json_or_b64(w, c.info, c.b64info, "info", "b64info", "info", "b64info", st)) return false;
   if (c.expire_at) {
     if (*c.expire_at < 0) {
       st = Status(errc::invalid_argument, "'expire_at' must be 0 or a Unix time");
       return false;
     }
-    put_key(o, "expire_at");
-    put_int(o, *c.expire_at);
+    write_key(w, "expire_at");
+    w.Int64(*c.expire_at);
   }
   return true;
 }
@@ -341,7 +252,7 @@ constexpr std::initializer_list<const char*> kCommonNames = {
 
 // Appends the members of the caller's `extra` object, refusing names instant
 // writes itself and, for connection tokens, `channel`.
-bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const char*> own,
+bool put_extra(JsonWriter& w, const std::string& extra, std::initializer_list<const char*> own,
                bool connection, Status& st) {
   if (extra.empty()) return true;
   JsonDoc doc;
@@ -366,22 +277,20 @@ bool put_extra(Writer& o, const std::string& extra, std::initializer_list<const 
       st = Status(errc::invalid_argument, "'extra' repeats a claim instant sets itself");
       return false;
     }
-    if (o.back() != '{') o.push_back(',');
-    put_string(o, name);
-    o.push_back(':');
-    o += m.value.json();
+    write_key(w, name);
+    detail::write_value(w, m.value);
   }
   return true;
 }
 
-bool put_sub_options(Writer& o, const SubscribeOptions& so, Status& st) {
-  o.push_back('{');
-  if (!put_json_or_b64(o, so.info, so.b64info, "info", "b64info", "subs.info", "subs.b64info", st) ||
-      !put_json_or_b64(o, so.data, so.b64data, "data", "b64data", "subs.data", "subs.b64data", st)) {
+bool put_sub_options(JsonWriter& w, const SubscribeOptions& so, Status& st) {
+  w.StartObject();
+  if (!put_json_or_b64(w, so.info, so.b64info, "info", "b64info", "subs.info", "subs.b64info", st) ||
+      !put_json_or_b64(w, so.data, so.b64data, "data", "b64data", "subs.data", "subs.b64data", st)) {
     return false;
   }
-  put_override(o, so.overrides);
-  o.push_back('}');
+  put_override(w, so.overrides);
+  w.EndObject();
   return true;
 }
 
@@ -393,24 +302,22 @@ bool check_channel(const std::string& ch, const char* what, const SignerOptions&
   return false;
 }
 
-bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOptions& opts,
+bool connection_payload(JsonWriter& w, const ConnectionClaims& c, const SignerOptions& opts,
                         Status& st) {
-  o.clear();
-  o.push_back('{');
-  if (!put_common(o, c, opts, st)) return false;
+  w.StartObject();
+  if (!put_common(w, c, opts, st)) return false;
   if (!c.channels.empty()) {
-    put_key(o, "channels");
-    o.push_back('[');
-    for (std::size_t i = 0; i < c.channels.size(); ++i) {
-      if (!check_channel(c.channels[i], "channels", opts, st)) return false;
-      if (i) o.push_back(',');
-      put_string(o, c.channels[i]);
+    write_key(w, "channels");
+    w.StartArray();
+    for (const auto& ch : c.channels) {
+      if (!check_channel(ch, "channels", opts, st)) return false;
+      write_string(w, ch);
     }
-    o.push_back(']');
+    w.EndArray();
   }
   if (!c.subs.empty()) {
-    put_key(o, "subs");
-    o.push_back('{');
+    write_key(w, "subs");
+    w.StartObject();
     for (std::size_t i = 0; i < c.subs.size(); ++i) {
       const auto& s = c.subs[i];
       if (!check_channel(s.first, "subs", opts, st)) return false;
@@ -420,57 +327,47 @@ bool connection_payload(Writer& o, const ConnectionClaims& c, const SignerOption
           return false;
         }
       }
-      if (i) o.push_back(',');
-      put_string(o, s.first);
-      o.push_back(':');
-      if (!put_sub_options(o, s.second, st)) return false;
+      write_key(w, s.first);
+      if (!put_sub_options(w, s.second, st)) return false;
     }
-    o.push_back('}');
+    w.EndObject();
   }
   if (!c.meta.empty()) {
     if (!check_object(c.meta, "meta", st)) return false;
-    put_key(o, "meta");
-    o += c.meta;
+    write_key(w, "meta");
+    write_raw(w, c.meta);
   }
-  if (!put_extra(o, c.extra, {"channels", "subs", "meta"}, true, st)) return false;
-  o.push_back('}');
+  if (!put_extra(w, c.extra, {"channels", "subs", "meta"}, true, st)) return false;
+  w.EndObject();
   return true;
 }
 
-bool subscription_payload(Writer& o, const SubscriptionClaims& c, const SignerOptions& opts,
+bool subscription_payload(JsonWriter& w, const SubscriptionClaims& c, const SignerOptions& opts,
                           Status& st) {
-  o.clear();
-  o.push_back('{');
   if (c.channel.empty()) {
     st = Status(errc::token_claim, "a subscription token needs a 'channel' claim");
     return false;
   }
-  if (!put_common(o, c, opts, st)) return false;
+  w.StartObject();
+  if (!put_common(w, c, opts, st)) return false;
   if (!check_channel(c.channel, "channel", opts, st)) return false;
-  put_key(o, "channel");
-  put_string(o, c.channel);
+  write_key(w, "channel");
+  write_string(w, c.channel);
   if (!c.client.empty()) {
     if (!check_utf8(c.client, "client", st)) return false;
-    put_key(o, "client");
-    put_string(o, c.client);
+    write_key(w, "client");
+    write_string(w, c.client);
   }
-  if (!put_json_or_b64(o, c.data, c.b64data, "data", "b64data", "data", "b64data", st)) return false;
-  put_override(o, c.overrides);
-  if (!put_extra(o, c.extra, {"channel", "client", "data", "b64data", "override"}, false, st)) {
+  if (!put_json_or_b64(w, c.data, c.b64data, "data", "b64data", "data", "b64data", st)) return false;
+  put_override(w, c.overrides);
+  if (!put_extra(w, c.extra, {"channel", "client", "data", "b64data", "override"}, false, st)) {
     return false;
   }
-  o.push_back('}');
+  w.EndObject();
   return true;
 }
 
-// Thread-local buffers keep their capacity between tokens, but not beyond
-// 64 KiB: one huge token must not pin memory in every thread that made one.
-void trim(std::string& buf) {
-  if (buf.size() > 65536) std::string().swap(buf);
-}
-
-// Header and payload -> header.payload.signature, built in a thread-local
-// buffer and copied once into `out` (whose capacity is reused).
+// Header and payload -> header.payload.signature, written straight into `out`.
 bool assemble(const SignerImpl& s, std::string_view payload, std::string& out, Status& st) {
   // Size first: an oversize token is refused before any signing work.
   const std::size_t total = s.header_dot.size() + b64url_length(payload.size()) + 1 +
@@ -480,28 +377,17 @@ bool assemble(const SignerImpl& s, std::string_view payload, std::string& out, S
                                      std::to_string(s.opts.max_token_size) + "-byte limit");
     return false;
   }
-  thread_local std::string token_buf;
-  struct Trim {
-    std::string& b;
-    ~Trim() { trim(b); }
-  } trim_token{token_buf};
-  Writer t(token_buf);
-  t += s.header_dot;
-  char* p = t.reserve_tail(b64url_length(payload.size()));
-  t.advance(b64url_encode(p, payload.data(), payload.size()));
+  out.resize(total);
+  std::memcpy(&out[0], s.header_dot.data(), s.header_dot.size());
+  std::size_t n = s.header_dot.size();
+  n += b64url_encode(&out[n], payload.data(), payload.size());
   unsigned char sig[kMaxSignature];
   std::size_t sig_len = 0;
-  if (!sign(*s.key, t.view(), sig, sig_len, st)) return false;
-  t.push_back('.');
-  p = t.reserve_tail(b64url_length(sig_len));
-  t.advance(b64url_encode(p, sig, sig_len));
-  out.assign(t.data(), t.size());
+  if (!sign(*s.key, std::string_view(out.data(), n), sig, sig_len, st)) return false;
+  out[n++] = '.';
+  n += b64url_encode(&out[n], sig, sig_len);
+  out.resize(n);
   return true;
-}
-
-std::string& payload_buffer() {
-  thread_local std::string buf;
-  return buf;
 }
 
 const SignerImpl* checked(const std::unique_ptr<SignerImpl>& impl, Status& st) {
@@ -617,16 +503,25 @@ const SignerOptions& Signer::options() const noexcept {
 namespace {
 
 // Writes the claims with `payload_fn` into the thread's payload buffer and
-// signs them: the one path of both token kinds.
+// signs them: the one path of both token kinds. The buffer keeps its
+// capacity between tokens, but not beyond 64 KiB: one huge token must not
+// pin memory in every thread that made one.
 template <class Claims, class PayloadFn>
 bool mint(const std::unique_ptr<detail::SignerImpl>& impl, const Claims& claims, PayloadFn payload_fn,
           std::string& out, Status& st) {
   st.clear();
   const detail::SignerImpl* s = detail::checked(impl, st);
   if (!s) return false;
-  detail::Writer payload(detail::payload_buffer());
-  const bool ok = payload_fn(payload, claims, s->opts, st) && detail::assemble(*s, payload.view(), out, st);
-  detail::trim(detail::payload_buffer());
+  thread_local rapidjson::StringBuffer payload;
+  thread_local detail::JsonWriter w(payload);
+  payload.Clear();
+  w.Reset(payload);
+  const bool ok = payload_fn(w, claims, s->opts, st) &&
+                  detail::assemble(*s, std::string_view(payload.GetString(), payload.GetSize()), out, st);
+  if (payload.GetSize() > 65536) {
+    payload.Clear();
+    payload.ShrinkToFit();
+  }
   return ok;
 }
 

@@ -231,6 +231,15 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
 }  // namespace
 }  // namespace detail
 
+const char* to_string(TokenKind k) noexcept {
+  switch (k) {
+    case TokenKind::any: return "any";
+    case TokenKind::connection: return "connection";
+    case TokenKind::subscription: return "subscription";
+  }
+  return "unknown";
+}
+
 Verifier::Verifier(VerifyOptions opts) : impl_(std::make_unique<detail::VerifierImpl>()) {
   impl_->opts = std::move(opts);
 }

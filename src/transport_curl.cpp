@@ -14,6 +14,7 @@
 #include "detail/transport.hpp"
 
 #include <instant/config_gen.hpp>
+#include <instant/limits.hpp>
 #include <instant/version.h>
 
 #include <curl/curl.h>
@@ -344,7 +345,9 @@ class CurlTransport final : public Transport {
       if (io == Io::timeout) return Status(errc::timeout, "request timed out after " +
                                                               std::to_string(opts_.timeout.count()) + " ms");
       if (parser.too_large()) {
-        return Status(errc::too_large, "the reply exceeds " + std::to_string(opts_.max_response) + " bytes");
+        return Status(errc::too_large, "the reply is too large: " + parser.error() + " (at most " +
+                                           std::to_string(limits::http_head_bytes) + " bytes of headers and " +
+                                           std::to_string(opts_.max_response) + " of body)");
       }
       if (io == Io::closed_early) return Status(errc::transport, "the server closed the connection without a reply");
       return Status(errc::transport, "HTTP exchange failed: " + why);

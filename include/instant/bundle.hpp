@@ -26,6 +26,9 @@ enum class ServerSide {
   subs,      // the `subs` claim maps each authorized channel to {} options
 };
 
+// The lowercase name of a ServerSide value ("off", "channels", "subs"). Never null.
+INSTANT_API const char* to_string(ServerSide s) noexcept;
+
 // Bundle settings. A value type.
 struct BundleOptions {
   AuthorizeOptions authorize;  // anonymous_public also lets anonymous users have a bundle

@@ -27,6 +27,11 @@ enum class ApiMode {
   legacy,  // POST {url}/api with {"method","params"} and Authorization: apikey (v4)
 };
 
+// The lowercase names of the enums ("object", "string"; "v5", "legacy"),
+// as INSTANT_ENVELOPE and INSTANT_API_MODE spell them. Never null.
+INSTANT_API const char* to_string(EnvelopeEncoding e) noexcept;
+INSTANT_API const char* to_string(ApiMode m) noexcept;
+
 struct INSTANT_API Config {
   // Base URL of Centrifugo's HTTP server without /api, e.g. "http://localhost:8000"
   // or "https://rt.example.com/centrifugo". Only http:// and https:// are used.

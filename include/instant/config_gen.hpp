@@ -22,7 +22,7 @@ namespace instant {
 struct ServerConfigOptions {
   std::string host = "http://localhost";  // printed as CENTRIFUGO_HOST
   int port = 8000;                        // http_server.port, CENTRIFUGO_PORT
-  std::string address;                    // http_server.address; empty = all interfaces
+  std::string address = "127.0.0.1";      // http_server.address; empty = all interfaces
   std::string site_name = "Site";         // printed as SITE_NAME
   std::vector<std::string> allowed_origins;  // client.allowed_origins ("http://x:*" patterns ok)
   std::vector<Channel> channels;          // their namespaces are configured

@@ -346,12 +346,43 @@ INSTANT_API const char *instant_batch_result_epoch(const instant_batch_result *r
  * UTF-8 text that the caller frees with instant_free. */
 
 /* Subscribes `user`'s live connections (or one client / session) to `channel`;
- * info_json and data_json are optional JSON; recover_since may be NULL. */
+ * info_json and data_json are optional JSON; recover_since may be NULL.
+ * instant_client_subscribe_2 takes the same options as an option object. */
 INSTANT_API instant_error_t instant_client_subscribe(instant_client *client, const char *user,
                                                      const char *channel, const char *client_id,
                                                      const char *session, const char *info_json,
                                                      const char *data_json,
                                                      const instant_position *recover_since);
+/* Options of a server-side subscribe beyond user and channel. A plain option
+ * object: copied by the call that takes it. */
+typedef struct instant_subscribe_options instant_subscribe_options;
+
+/* New options: every connection of the user, no info, data or recovery. Free
+ * with instant_subscribe_options_free. */
+INSTANT_API instant_error_t instant_subscribe_options_new(instant_subscribe_options **out);
+/* Frees subscribe options. NULL is a no-op. */
+INSTANT_API void instant_subscribe_options_free(instant_subscribe_options *opts);
+/* Only this connection (client id); NULL or "" = every connection of the user. */
+INSTANT_API instant_error_t instant_subscribe_options_set_client(instant_subscribe_options *opts,
+                                                                 const char *client_id);
+/* Only this session; NULL or "" = any session. */
+INSTANT_API instant_error_t instant_subscribe_options_set_session(instant_subscribe_options *opts,
+                                                                  const char *session);
+/* Channel info as JSON text (validated when sent); NULL or "" leaves it out. */
+INSTANT_API instant_error_t instant_subscribe_options_set_info(instant_subscribe_options *opts,
+                                                               const char *json);
+/* Data sent to the client on subscribe, as JSON text (validated when sent);
+ * NULL or "" leaves it out. */
+INSTANT_API instant_error_t instant_subscribe_options_set_data(instant_subscribe_options *opts,
+                                                               const char *json);
+/* Recover the stream from this position (copied); NULL: no recovery. */
+INSTANT_API instant_error_t instant_subscribe_options_set_recover_since(
+    instant_subscribe_options *opts, const instant_position *since);
+/* Subscribes `user`'s live connections to `channel` with opts (NULL: the
+ * defaults of instant_subscribe_options_new). */
+INSTANT_API instant_error_t instant_client_subscribe_2(instant_client *client, const char *user,
+                                                       const char *channel,
+                                                       const instant_subscribe_options *opts);
 /* Unsubscribes `user` (or one client / session) from `channel`. */
 INSTANT_API instant_error_t instant_client_unsubscribe(instant_client *client, const char *user,
                                                        const char *channel, const char *client_id,
@@ -685,7 +716,9 @@ INSTANT_API instant_error_t instant_registry_load(instant_registry *reg, const c
 /* Writes the registry atomically to path; INSTANT_EIO on failure (path intact). */
 INSTANT_API instant_error_t instant_registry_save(const instant_registry *reg, const char *path);
 /* The channels user may use, as compact {"channels":[...]} (deduplicated, in order);
- * anonymous_public non-zero gives anonymous users the public channels. Free *out. */
+ * anonymous_public non-zero gives anonymous users the public channels. Free *out.
+ * This and the next two take the one option as an int; the _2 forms below take
+ * an instant_authorize_options. */
 INSTANT_API instant_error_t instant_registry_for_user(char **out, const instant_registry *reg,
                                                       const instant_user *user, int anonymous_public);
 /* One decision per channel: [{"channel","allowed","reason"}]. Free *out. */
@@ -697,6 +730,35 @@ INSTANT_API instant_error_t instant_registry_is_authorized(int *allowed, const i
                                                            const instant_user *user,
                                                            const char *channel, int anonymous_public);
 
+/* Options of the authorization rule (django-instant's, docs/channels.md). A
+ * plain option object: copied by the calls that take it. */
+typedef struct instant_authorize_options instant_authorize_options;
+
+/* New options: anonymous users get no channel. Free with instant_authorize_options_free. */
+INSTANT_API instant_error_t instant_authorize_options_new(instant_authorize_options **out);
+/* Frees authorize options. NULL is a no-op. */
+INSTANT_API void instant_authorize_options_free(instant_authorize_options *opts);
+/* Non-zero gives anonymous users the active public channels. */
+INSTANT_API instant_error_t instant_authorize_options_set_anonymous_public(
+    instant_authorize_options *opts, int allow);
+
+/* The channels user may use, as compact {"channels":[...]} (deduplicated, in
+ * order); opts may be NULL (the defaults). Free *out. */
+INSTANT_API instant_error_t instant_registry_for_user_2(char **out, const instant_registry *reg,
+                                                        const instant_user *user,
+                                                        const instant_authorize_options *opts);
+/* One decision per channel: [{"channel","allowed","reason"}]; opts may be NULL. Free *out. */
+INSTANT_API instant_error_t instant_registry_explain_2(char **out, const instant_registry *reg,
+                                                       const instant_user *user,
+                                                       const instant_authorize_options *opts);
+/* *allowed = 1 when user may use the registered channel, else 0; opts may be
+ * NULL; INSTANT_ENOTFOUND for an unregistered channel. */
+INSTANT_API instant_error_t instant_registry_is_authorized_2(int *allowed,
+                                                             const instant_registry *reg,
+                                                             const instant_user *user,
+                                                             const char *channel,
+                                                             const instant_authorize_options *opts);
+
 /* ---- Bundle (django-instant's login / get_token / subscribe payload) ----------------------- */
 
 /* Where server-side subscriptions go in the connection token. */
@@ -705,10 +767,34 @@ typedef int instant_server_side_t;
 #define INSTANT_SERVER_SIDE_CHANNELS 1 /* the channels claim */
 #define INSTANT_SERVER_SIDE_SUBS 2     /* the subs claim */
 
+/* Bundle settings. A plain option object: copied by the call that takes it. */
+typedef struct instant_bundle_options instant_bundle_options;
+
+/* New options: tokens valid 86400 s, INSTANT_SERVER_SIDE_OFF, anonymous users
+ * refused. Free with instant_bundle_options_free. */
+INSTANT_API instant_error_t instant_bundle_options_new(instant_bundle_options **out);
+/* Frees bundle options. NULL is a no-op. */
+INSTANT_API void instant_bundle_options_free(instant_bundle_options *opts);
+/* Lifetime of the connection and subscription tokens in seconds (1..315360000). */
+INSTANT_API instant_error_t instant_bundle_options_set_lifetime(instant_bundle_options *opts,
+                                                                int64_t seconds);
+/* Where server-side subscriptions go (INSTANT_SERVER_SIDE_*). */
+INSTANT_API instant_error_t instant_bundle_options_set_server_side(instant_bundle_options *opts,
+                                                                   instant_server_side_t server_side);
+/* The authorization options (copied); NULL restores the defaults. With
+ * anonymous_public an anonymous user gets a bundle of the public channels. */
+INSTANT_API instant_error_t instant_bundle_options_set_authorize(
+    instant_bundle_options *opts, const instant_authorize_options *authorize);
 /* {"csrf_token","ws_token","channels":[{"name","level","token"}]} for user's
- * authorized channels, tokens valid lifetime seconds (> 0). INSTANT_EFORBIDDEN
- * for an anonymous user unless anonymous_public. Holds tokens: keep it out of
- * logs. Free *out. */
+ * authorized channels; opts may be NULL (the defaults). INSTANT_EFORBIDDEN for
+ * an anonymous user unless the options allow public channels for them. Holds
+ * tokens: keep it out of logs. Free *out. */
+INSTANT_API instant_error_t instant_bundle_make(char **out, const instant_signer *signer,
+                                                const instant_registry *reg,
+                                                const instant_user *user, const char *csrf_token,
+                                                const instant_bundle_options *opts);
+/* instant_bundle_make with the options as arguments: tokens valid lifetime
+ * seconds (> 0), server_side, anonymous_public. */
 INSTANT_API instant_error_t instant_bundle_json(char **out, const instant_signer *signer,
                                                 const instant_registry *reg,
                                                 const instant_user *user, const char *csrf_token,
@@ -762,6 +848,10 @@ INSTANT_API instant_error_t instant_proxy_options_set_max_request_bytes(instant_
                                                                         size_t bytes);
 /* Evaluation time in Unix seconds (0: the system clock). */
 INSTANT_API instant_error_t instant_proxy_options_set_now(instant_proxy_options *opts, int64_t now);
+/* The authorization options (copied; NULL restores the defaults): the same
+ * setting as instant_proxy_options_set_anonymous_public. */
+INSTANT_API instant_error_t instant_proxy_options_set_authorize(instant_proxy_options *opts,
+                                                                const instant_authorize_options *authorize);
 
 /* Answers one proxy request of kind: body is body_len bytes; n_headers HTTP
  * headers as parallel name/value arrays (may be NULL when 0); opts may be NULL.
@@ -783,15 +873,15 @@ typedef int instant_proxy_endpoint_t; /* INSTANT_PROXY_* kinds above */
 
 /* `bytes` CSPRNG bytes, hex-encoded (1..1024). Free *out. */
 INSTANT_API instant_error_t instant_random_secret(char **out, size_t bytes);
-/* New options (port 8000, site "Site", presence, history 100 / 300 s, admin
- * on). Free with instant_genconfig_options_free. */
+/* New options (port 8000 on address 127.0.0.1, site "Site", presence, history
+ * 100 / 300 s, admin on). Free with instant_genconfig_options_free. */
 INSTANT_API instant_error_t instant_genconfig_options_new(instant_genconfig_options **out);
 /* Frees genconfig options. NULL is a no-op. */
 INSTANT_API void instant_genconfig_options_free(instant_genconfig_options *opts);
 /* CENTRIFUGO_HOST printed (default http://localhost) and http_server.port. */
 INSTANT_API instant_error_t instant_genconfig_options_set_host(instant_genconfig_options *opts,
                                                                const char *host, int port);
-/* http_server.address; "" = all interfaces. */
+/* http_server.address (default "127.0.0.1": only this machine); "" = all interfaces. */
 INSTANT_API instant_error_t instant_genconfig_options_set_address(instant_genconfig_options *opts,
                                                                   const char *address);
 /* SITE_NAME printed. */

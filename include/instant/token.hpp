@@ -198,6 +198,9 @@ enum class TokenKind {
   subscription,  // require a non-empty string `channel` claim
 };
 
+// The lowercase name of a token kind ("any", "connection", "subscription"). Never null.
+INSTANT_API const char* to_string(TokenKind k) noexcept;
+
 // Verifier settings.
 struct VerifyOptions {
   bool require_exp = true;             // a token without exp fails with token_claim

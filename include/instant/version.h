@@ -3,9 +3,9 @@
 #define INSTANT_VERSION_H
 
 #define INSTANT_VERSION_MAJOR 0
-#define INSTANT_VERSION_MINOR 1
+#define INSTANT_VERSION_MINOR 2
 #define INSTANT_VERSION_PATCH 0
-#define INSTANT_VERSION_STRING "0.1.0"
+#define INSTANT_VERSION_STRING "0.2.0"
 
 /* C ABI major: the SOVERSION of libinstant_c. Bumped only on an incompatible
  * change of the C ABI (see docs/abi.md; the C++ library has its own SOVERSION). */

@@ -45,9 +45,10 @@ inline std::string_view event_site(const Event& ev, std::string_view default_sit
 
 // Reading replies: {"code":N,"message":".."} as server_error (the message
 // shown printable, at most 200 bytes), and {"offset","epoch"} as a position
-// (empty when absent).
+// (empty when absent; false when present but not an object of an unsigned
+// integer offset and a string epoch).
 Status reply_error(JsonValue err);
-StreamPosition reply_position(JsonValue v);
+bool reply_position(JsonValue v, StreamPosition& out);
 
 }  // namespace detail
 }  // namespace instant

@@ -10,11 +10,14 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace {
 std::unique_ptr<instant_test::Centrifugo> server;
 std::string url, unused;
+std::unique_ptr<instant_test::Child> live;
+std::string live_id;
 }  // namespace
 
 extern "C" {
@@ -71,6 +74,45 @@ const char* capi_private_pem(const char* kind) {
   return pem.c_str();
 }
 
-void capi_server_stop(void) { server.reset(); }
+int capi_live_client_start(const char* token) {
+  try {
+    if (!server) throw std::runtime_error("no server running");
+    live.reset();
+    live_id.clear();
+    const std::string ws = "ws://127.0.0.1:" + std::to_string(server->port()) + "/connection/websocket";
+    live = std::make_unique<instant_test::Child>(instant_test::live_client_argv(ws, token));
+    const std::string line = live->wait_for("\"connected\"");
+    const std::string key = "\"client\":\"";
+    const auto at = line.find(key);
+    if (at == std::string::npos) throw std::runtime_error("the live client did not connect");
+    const auto start = at + key.size();
+    live_id = line.substr(start, line.find('"', start) - start);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "capi_live_client_start: %s\n", e.what());
+    live.reset();
+    return -1;
+  }
+}
+
+const char* capi_live_client_id(void) { return live_id.c_str(); }
+
+int capi_live_client_wait(const char* needle, int timeout_ms) {
+  try {
+    return live && !live->wait_for(needle, timeout_ms).empty() ? 1 : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+void capi_live_client_stop(void) {
+  live.reset();
+  live_id.clear();
+}
+
+void capi_server_stop(void) {
+  capi_live_client_stop();
+  server.reset();
+}
 
 }  // extern "C"

@@ -237,6 +237,28 @@ static void test_null_arguments(void) {
   CHECK_NULL_ARG(instant_client_subscribe(NULL, "u", "c", NULL, NULL, NULL, NULL, NULL), "client");
   CHECK_NULL_ARG(instant_client_subscribe(client, NULL, "c", NULL, NULL, NULL, NULL, NULL), "user");
   CHECK_NULL_ARG(instant_client_subscribe(client, "u", NULL, NULL, NULL, NULL, NULL, NULL), "channel");
+  {
+    instant_subscribe_options *so = (instant_subscribe_options *)1;
+    CHECK_NULL_ARG(instant_subscribe_options_new(NULL), "out");
+    CHECK_OK(instant_subscribe_options_new(&so));
+    CHECK_NULL_ARG(instant_subscribe_options_set_client(NULL, "c"), "opts");
+    CHECK_NULL_ARG(instant_subscribe_options_set_session(NULL, "s"), "opts");
+    CHECK_NULL_ARG(instant_subscribe_options_set_info(NULL, "{}"), "opts");
+    CHECK_NULL_ARG(instant_subscribe_options_set_data(NULL, "{}"), "opts");
+    CHECK_NULL_ARG(instant_subscribe_options_set_recover_since(NULL, NULL), "opts");
+    /* NULL values are "unset", not errors */
+    CHECK_OK(instant_subscribe_options_set_client(so, NULL));
+    CHECK_OK(instant_subscribe_options_set_session(so, NULL));
+    CHECK_OK(instant_subscribe_options_set_info(so, NULL));
+    CHECK_OK(instant_subscribe_options_set_data(so, NULL));
+    CHECK_OK(instant_subscribe_options_set_recover_since(so, NULL));
+    CHECK_NULL_ARG(instant_client_subscribe_2(NULL, "u", "c", so), "client");
+    CHECK_NULL_ARG(instant_client_subscribe_2(client, NULL, "c", so), "user");
+    CHECK_NULL_ARG(instant_client_subscribe_2(client, "u", NULL, so), "channel");
+    CHECK_NULL_ARG(instant_client_subscribe_2(NULL, "u", "c", NULL), "client");
+    instant_subscribe_options_free(so);
+    instant_subscribe_options_free(NULL);
+  }
   CHECK_NULL_ARG(instant_client_unsubscribe(NULL, "u", "c", NULL, NULL), "client");
   CHECK_NULL_ARG(instant_client_unsubscribe(client, NULL, "c", NULL, NULL), "user");
   CHECK_NULL_ARG(instant_client_unsubscribe(client, "u", NULL, NULL, NULL), "channel");
@@ -800,6 +822,8 @@ static int test_resolver(instant_user **out, const instant_proxy_request *req, v
     instant_user_add_group(*out, "team");
   } else if (cookie && strcmp(cookie, "session=bob") == 0) {
     instant_user_new(out, "bob");
+  } else if (cookie && strcmp(cookie, "session=anonymous") == 0) {
+    instant_user_new_anonymous(out);
   }
   return 0;
 }
@@ -884,6 +908,46 @@ static void test_channels_null_arguments(void) {
   CHECK_NULL_ARG(instant_bundle_json(&out, sg, NULL, u, "csrf", 60, 0, 0), "reg");
   CHECK_NULL_ARG(instant_bundle_json(&out, sg, reg, NULL, "csrf", 60, 0, 0), "user");
   CHECK_NULL_ARG(instant_bundle_json(&out, sg, reg, u, NULL, 60, 0, 0), "csrf_token");
+  CHECK_NULL_ARG(instant_bundle_json(NULL, sg, reg, u, "csrf", 60, 7, 0), "out"); /* NULL first */
+  {
+    instant_authorize_options *ao = (instant_authorize_options *)1;
+    instant_bundle_options *bo = (instant_bundle_options *)1;
+    CHECK_NULL_ARG(instant_authorize_options_new(NULL), "out");
+    CHECK_NULL_ARG(instant_authorize_options_set_anonymous_public(NULL, 1), "opts");
+    CHECK_OK(instant_authorize_options_new(&ao));
+    CHECK_NULL_ARG(instant_registry_for_user_2(NULL, reg, u, ao), "out");
+    CHECK_NULL_ARG(instant_registry_for_user_2(&out, NULL, u, ao), "reg");
+    CHECK(out == NULL);
+    CHECK_NULL_ARG(instant_registry_for_user_2(&out, reg, NULL, ao), "user");
+    CHECK_NULL_ARG(instant_registry_explain_2(NULL, reg, u, ao), "out");
+    CHECK_NULL_ARG(instant_registry_explain_2(&out, NULL, u, ao), "reg");
+    CHECK_NULL_ARG(instant_registry_explain_2(&out, reg, NULL, NULL), "user");
+    allowed = 5;
+    CHECK_NULL_ARG(instant_registry_is_authorized_2(NULL, reg, u, "c", ao), "allowed");
+    CHECK_NULL_ARG(instant_registry_is_authorized_2(&allowed, NULL, u, "c", ao), "reg");
+    CHECK(allowed == 0);
+    CHECK_NULL_ARG(instant_registry_is_authorized_2(&allowed, reg, NULL, "c", ao), "user");
+    CHECK_NULL_ARG(instant_registry_is_authorized_2(&allowed, reg, u, NULL, NULL), "channel");
+
+    CHECK_NULL_ARG(instant_bundle_options_new(NULL), "out");
+    CHECK_OK(instant_bundle_options_new(&bo));
+    CHECK_NULL_ARG(instant_bundle_options_set_lifetime(NULL, 60), "opts");
+    CHECK_NULL_ARG(instant_bundle_options_set_server_side(NULL, INSTANT_SERVER_SIDE_OFF), "opts");
+    CHECK_NULL_ARG(instant_bundle_options_set_authorize(NULL, ao), "opts");
+    CHECK_OK(instant_bundle_options_set_authorize(bo, NULL));
+    CHECK_NULL_ARG(instant_bundle_make(NULL, sg, reg, u, "csrf", bo), "out");
+    CHECK_NULL_ARG(instant_bundle_make(&out, NULL, reg, u, "csrf", bo), "signer");
+    CHECK(out == NULL);
+    CHECK_NULL_ARG(instant_bundle_make(&out, sg, NULL, u, "csrf", bo), "reg");
+    CHECK_NULL_ARG(instant_bundle_make(&out, sg, reg, NULL, "csrf", NULL), "user");
+    CHECK_NULL_ARG(instant_bundle_make(&out, sg, reg, u, NULL, NULL), "csrf_token");
+    CHECK_NULL_ARG(instant_proxy_options_set_authorize(NULL, ao), "opts");
+    CHECK_OK(instant_proxy_options_set_authorize(po, NULL));
+    instant_bundle_options_free(bo);
+    instant_bundle_options_free(NULL);
+    instant_authorize_options_free(ao);
+    instant_authorize_options_free(NULL);
+  }
 
   CHECK_NULL_ACCESSOR(instant_proxy_request_user(NULL), NULL, "req");
   CHECK_NULL_ACCESSOR(instant_proxy_request_client(NULL), NULL, "req");
@@ -940,6 +1004,29 @@ static void test_channels_null_arguments(void) {
   instant_signer_free(sg);
   instant_user_free(u);
   instant_registry_free(reg);
+}
+
+/* Two results of the old and the new form of a call are equal and contain
+ * `needle`; frees both. */
+static void check_same_and_free(char *a, char *b, const char *needle) {
+  CHECK(a && b && strcmp(a, b) == 0 && contains(a, needle));
+  instant_free(a);
+  instant_free(b);
+}
+
+/* The connection token of a bundle, verified (NULL, with a failed check, when
+ * it is missing or does not verify). */
+static instant_verified_token *bundle_ws_token(const instant_verifier *vf, const char *bundle) {
+  char tok[4096];
+  const char *p = bundle ? strstr(bundle, "\"ws_token\":\"") : NULL;
+  const char *end = p ? strchr(p + 12, '"') : NULL;
+  instant_verified_token *vt = NULL;
+  CHECK(end != NULL && (size_t)(end - p - 12) < sizeof tok);
+  if (!end || (size_t)(end - p - 12) >= sizeof tok) return NULL;
+  memcpy(tok, p + 12, (size_t)(end - p - 12));
+  tok[end - p - 12] = '\0';
+  CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
+  return vt;
 }
 
 static void test_channels(void) {
@@ -1034,6 +1121,41 @@ static void test_channels(void) {
   CHECK(allowed == 0);
   CHECK_RC(instant_registry_is_authorized(&allowed, reg, boss, "nope", 0), INSTANT_ENOTFOUND);
 
+  /* the option-object forms give the same answers as the int forms */
+  {
+    instant_authorize_options *ao = NULL;
+    char *old_form = NULL;
+    CHECK_OK(instant_authorize_options_new(&ao));
+    CHECK_OK(instant_registry_for_user_2(&s, reg, anon, ao));
+    CHECK(s && strcmp(s, "{\"channels\":[]}") == 0);
+    instant_free(s);
+    CHECK_OK(instant_registry_for_user_2(&s, reg, anon, NULL));
+    CHECK(s && strcmp(s, "{\"channels\":[]}") == 0);
+    instant_free(s);
+    CHECK_OK(instant_authorize_options_set_anonymous_public(ao, 1));
+    CHECK_OK(instant_registry_for_user_2(&s, reg, anon, ao));
+    CHECK_OK(instant_registry_for_user(&old_form, reg, anon, 1));
+    check_same_and_free(s, old_form, "\"public\"");
+    CHECK_OK(instant_registry_for_user_2(&s, reg, alice, NULL));
+    CHECK_OK(instant_registry_for_user(&old_form, reg, alice, 0));
+    check_same_and_free(s, old_form, "$chat:team");
+    CHECK_OK(instant_registry_explain_2(&s, reg, anon, ao));
+    CHECK_OK(instant_registry_explain(&old_form, reg, anon, 1));
+    check_same_and_free(s, old_form, "\"allowed\":true");
+    CHECK_OK(instant_registry_explain_2(&s, reg, boss, NULL));
+    CHECK(contains(s, "{\"channel\":\"$chat:team\",\"allowed\":false,\"reason\":\""));
+    instant_free(s);
+    s = NULL;
+    CHECK_OK(instant_registry_is_authorized_2(&allowed, reg, anon, "public", ao));
+    CHECK(allowed == 1);
+    CHECK_OK(instant_registry_is_authorized_2(&allowed, reg, anon, "public", NULL));
+    CHECK(allowed == 0);
+    CHECK_OK(instant_registry_is_authorized_2(&allowed, reg, alice, "$chat:team", NULL));
+    CHECK(allowed == 1);
+    CHECK_RC(instant_registry_is_authorized_2(&allowed, reg, boss, "nope", ao), INSTANT_ENOTFOUND);
+    instant_authorize_options_free(ao);
+  }
+
   /* save, load, JSON round trip */
   CHECK(mkdtemp(path) != NULL);
   snprintf(file, sizeof file, "%s/channels.json", path);
@@ -1066,16 +1188,9 @@ static void test_channels(void) {
   CHECK_OK(instant_bundle_json(&s, sg, reg, alice, "csrf-1", 600, INSTANT_SERVER_SIDE_OFF, 0));
   CHECK(s && strncmp(s, "{\"csrf_token\":\"csrf-1\",\"ws_token\":\"eyJ", 36) == 0);
   CHECK(contains(s, "{\"name\":\"$chat:team\",\"level\":\"groups\",\"token\":\"eyJ"));
-  if (s) {
-    char tok[2048];
-    const char *p = strstr(s, "\"ws_token\":\"") + 12;
-    size_t n = (size_t)(strchr(p, '"') - p);
-    instant_verified_token *vt = NULL;
-    CHECK(n < sizeof tok);
-    memcpy(tok, p, n);
-    tok[n] = '\0';
-    CHECK_OK(instant_verifier_verify(&vt, vf, tok, INSTANT_TOKEN_CONNECTION));
-    CHECK(strcmp(instant_verified_token_sub(vt), "alice") == 0);
+  {
+    instant_verified_token *vt = bundle_ws_token(vf, s);
+    CHECK(vt && strcmp(instant_verified_token_sub(vt), "alice") == 0);
     CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 600);
     instant_verified_token_free(vt);
   }
@@ -1088,6 +1203,54 @@ static void test_channels(void) {
   CHECK_RC(instant_bundle_json(&s, sg, reg, alice, "c", 600, 7, 0), INSTANT_EINVAL);
   CHECK_RC(instant_bundle_json(&s, sg, reg, alice, "c", 0, INSTANT_SERVER_SIDE_OFF, 0), INSTANT_EINVAL);
   CHECK(s == NULL);
+
+  /* the bundle with an option object */
+  {
+    instant_bundle_options *bo = NULL;
+    instant_authorize_options *ao = NULL;
+    CHECK_OK(instant_bundle_options_new(&bo));
+    CHECK_OK(instant_authorize_options_new(&ao));
+    CHECK_RC(instant_bundle_options_set_lifetime(bo, 0), INSTANT_EINVAL);
+    CHECK_RC(instant_bundle_options_set_lifetime(bo, 315360001), INSTANT_EINVAL);
+    CHECK_RC(instant_bundle_options_set_server_side(bo, 7), INSTANT_EINVAL);
+    CHECK_OK(instant_bundle_make(&s, sg, reg, alice, "csrf-2", NULL)); /* defaults: 24 h tokens */
+    CHECK(s && strncmp(s, "{\"csrf_token\":\"csrf-2\",\"ws_token\":\"eyJ", 36) == 0);
+    CHECK(contains(s, "{\"name\":\"$chat:team\",\"level\":\"groups\",\"token\":\"eyJ"));
+    {
+      instant_verified_token *vt = bundle_ws_token(vf, s);
+      CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 86400);
+      instant_verified_token_free(vt);
+    }
+    instant_free(s);
+    CHECK_OK(instant_bundle_options_set_lifetime(bo, 900));
+    CHECK_OK(instant_bundle_options_set_server_side(bo, INSTANT_SERVER_SIDE_SUBS));
+    CHECK_OK(instant_bundle_make(&s, sg, reg, alice, "csrf-3", bo));
+    CHECK(s && !contains(s, "\"level\":\"groups\",\"token\":\"eyJ")); /* server-side: no sub tokens */
+    {
+      instant_verified_token *vt = bundle_ws_token(vf, s);
+      CHECK(instant_verified_token_exp(vt) - instant_verified_token_iat(vt) == 900);
+      CHECK(contains(instant_verified_token_claims(vt), "\"subs\":{"));
+      CHECK(contains(instant_verified_token_claims(vt), "$chat:team"));
+      instant_verified_token_free(vt);
+    }
+    instant_free(s);
+    s = NULL;
+    CHECK_RC(instant_bundle_make(&s, sg, reg, anon, "c", bo), INSTANT_EFORBIDDEN);
+    CHECK(s == NULL);
+    CHECK_OK(instant_authorize_options_set_anonymous_public(ao, 1));
+    CHECK_OK(instant_bundle_options_set_authorize(bo, ao));
+    CHECK_OK(instant_authorize_options_set_anonymous_public(ao, 0)); /* copied: no effect on bo */
+    CHECK_OK(instant_bundle_options_set_server_side(bo, INSTANT_SERVER_SIDE_OFF));
+    CHECK_OK(instant_bundle_make(&s, sg, reg, anon, "c", bo));
+    CHECK(contains(s, "{\"name\":\"public\",\"level\":\"public\",\"token\":\"eyJ") &&
+          !contains(s, "$chat:team"));
+    instant_free(s);
+    s = NULL;
+    CHECK_OK(instant_bundle_options_set_authorize(bo, NULL)); /* back to the defaults */
+    CHECK_RC(instant_bundle_make(&s, sg, reg, anon, "c", bo), INSTANT_EFORBIDDEN);
+    instant_authorize_options_free(ao);
+    instant_bundle_options_free(bo);
+  }
 
   /* proxy handlers with a C resolver */
   CHECK_OK(instant_proxy_options_new(&po));
@@ -1141,6 +1304,30 @@ static void test_channels(void) {
     CHECK_RC(instant_proxy_handle(&s, 9, reg, conn, sizeof conn - 1, NULL, NULL, 0, po, test_resolver, ud),
              INSTANT_EINVAL);
     CHECK(s == NULL);
+
+    /* anonymous connections: refused by default, allowed by authorize options */
+    {
+      const char *anon_cookie[] = {"session=anonymous"};
+      instant_authorize_options *ao = NULL;
+      CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_CONNECT, reg, conn, sizeof conn - 1, hn, anon_cookie,
+                                    1, po, test_resolver, ud));
+      CHECK(contains(s, "\"code\":401"));
+      instant_free(s);
+      CHECK_OK(instant_authorize_options_new(&ao));
+      CHECK_OK(instant_authorize_options_set_anonymous_public(ao, 1));
+      CHECK_OK(instant_proxy_options_set_authorize(po, ao));
+      instant_authorize_options_free(ao); /* copied */
+      CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_CONNECT, reg, conn, sizeof conn - 1, hn, anon_cookie,
+                                    1, po, test_resolver, ud));
+      CHECK(contains(s, "{\"result\":{\"user\":\"\""));
+      instant_free(s);
+      CHECK_OK(instant_proxy_options_set_authorize(po, NULL));
+      CHECK_OK(instant_proxy_handle(&s, INSTANT_PROXY_CONNECT, reg, conn, sizeof conn - 1, hn, anon_cookie,
+                                    1, po, test_resolver, ud));
+      CHECK(contains(s, "\"code\":401"));
+      instant_free(s);
+      s = NULL;
+    }
     CHECK(resolver_calls >= 6);
   }
 
@@ -1151,6 +1338,14 @@ static void test_channels(void) {
   s = NULL;
   CHECK_RC(instant_random_secret(&s, 0), INSTANT_EINVAL);
   CHECK_OK(instant_genconfig_options_new(&go));
+  CHECK_OK(instant_genconfig_generate(&gc, go)); /* listens on 127.0.0.1 unless told otherwise */
+  CHECK(contains(instant_genconfig_json(gc), "\"address\": \"127.0.0.1\""));
+  instant_genconfig_free(gc);
+  CHECK_OK(instant_genconfig_options_set_address(go, ""));
+  CHECK_OK(instant_genconfig_generate(&gc, go));
+  CHECK(!contains(instant_genconfig_json(gc), "\"address\""));
+  instant_genconfig_free(gc);
+  gc = NULL;
   CHECK_OK(instant_genconfig_options_set_host(go, "http://rt.example.com", 8123));
   CHECK_OK(instant_genconfig_options_set_address(go, "127.0.0.1"));
   CHECK_OK(instant_genconfig_options_set_site_name(go, "Blog"));
@@ -1434,6 +1629,68 @@ static void test_shared_client(instant_client *c) {
   CHECK(dupes == 0);
 }
 
+/* instant_client_subscribe_2 on a real client connection: every option
+ * reaches Centrifugo (a client or session filter that matches nothing
+ * subscribes nobody; info shows in presence). */
+static void test_subscribe_options(instant_client *c, const instant_position *since) {
+  const char *hkey = capi_server_hmac_key();
+  instant_signer *sg = NULL;
+  instant_claims *cl = NULL;
+  instant_subscribe_options *so = NULL;
+  char *tok = NULL, *json = NULL;
+  int i;
+
+  CHECK_OK(instant_signer_new_hmac(&sg, hkey, strlen(hkey), INSTANT_ALG_HS256, NULL));
+  CHECK_OK(instant_claims_new(&cl));
+  CHECK_OK(instant_claims_set_sub(cl, "carol"));
+  CHECK_OK(instant_signer_connection_token(&tok, sg, cl));
+  CHECK(tok && capi_live_client_start(tok) == 0);
+  CHECK(strlen(capi_live_client_id()) > 0);
+  CHECK_OK(instant_subscribe_options_new(&so));
+
+  for (i = 0; i < 2; ++i) { /* a client, then a session, that matches no connection */
+    CHECK_OK(instant_subscribe_options_set_client(so, i == 0 ? "not-this-client" : NULL));
+    CHECK_OK(instant_subscribe_options_set_session(so, i == 1 ? "not-this-session" : NULL));
+    CHECK_OK(instant_client_subscribe_2(c, "carol", "chat:opts", so));
+    CHECK_OK(instant_client_presence(&json, c, "chat:opts"));
+    CHECK(json && strcmp(json, "{}") == 0);
+    instant_free(json);
+    json = NULL;
+  }
+
+  CHECK_OK(instant_subscribe_options_set_session(so, ""));
+  CHECK_OK(instant_subscribe_options_set_client(so, capi_live_client_id()));
+  CHECK_OK(instant_subscribe_options_set_info(so, "{\"role\":\"tester\"}"));
+  CHECK_OK(instant_subscribe_options_set_data(so, "{\"welcome\":1}"));
+  CHECK_OK(instant_subscribe_options_set_recover_since(so, since));
+  CHECK_OK(instant_subscribe_options_set_recover_since(so, NULL));
+  CHECK_OK(instant_client_subscribe_2(c, "carol", "chat:opts", so));
+  CHECK(capi_live_client_wait("\"server_subscribed\",\"channel\":\"chat:opts\"", 10000));
+  CHECK_OK(instant_client_presence(&json, c, "chat:opts"));
+  CHECK(contains(json, "\"user\":\"carol\"") && contains(json, "\"chan_info\":{\"role\":\"tester\"}"));
+  CHECK(contains(json, capi_live_client_id()));
+  instant_free(json);
+  json = NULL;
+
+  /* NULL options: every connection of the user */
+  CHECK_OK(instant_client_subscribe_2(c, "carol", "chat:opts2", NULL));
+  CHECK(capi_live_client_wait("\"server_subscribed\",\"channel\":\"chat:opts2\"", 10000));
+
+  CHECK_OK(instant_subscribe_options_set_info(so, "{bad"));
+  CHECK_RC(instant_client_subscribe_2(c, "carol", "chat:opts", so), INSTANT_EJSON);
+  CHECK_OK(instant_subscribe_options_set_info(so, NULL));
+  CHECK_OK(instant_subscribe_options_set_data(so, "[1,"));
+  CHECK_RC(instant_client_subscribe_2(c, "carol", "chat:opts", so), INSTANT_EJSON);
+  CHECK_RC(instant_client_subscribe_2(c, "", "chat:opts", NULL), INSTANT_EINVAL);
+  CHECK_RC(instant_client_subscribe_2(c, "carol", "bad$name", NULL), INSTANT_ECHANNEL);
+
+  capi_live_client_stop();
+  instant_subscribe_options_free(so);
+  instant_free(tok);
+  instant_claims_free(cl);
+  instant_signer_free(sg);
+}
+
 static void test_server_api(instant_client *c) {
   const char *keep[] = {"some-client-id"};
   char *json = NULL;
@@ -1452,6 +1709,7 @@ static void test_server_api(instant_client *c) {
   CHECK_OK(instant_client_disconnect(c, "alice", NULL, NULL, NULL, 0, 0, NULL));
   CHECK_RC(instant_client_disconnect(c, "alice", NULL, NULL, NULL, 0, 1, NULL), INSTANT_EINVAL);
   CHECK_OK(instant_client_refresh(c, "alice", NULL, NULL, 0, 2000000000));
+  test_subscribe_options(c, since);
   instant_position_free(since);
 
   CHECK_OK(instant_client_presence(&json, c, "news"));

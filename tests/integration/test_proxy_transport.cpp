@@ -95,6 +95,6 @@ TEST_CASE("publish through an HTTP proxy uses the proxy and reuses its connectio
   for (int i = 0; i < 5; ++i) CHECK(c.publish(ch, "via proxy").offset == static_cast<uint64_t>(i + 1));
   CHECK(proxy.requests() == 5);
   CHECK(c.stats().connections_opened == 1);
-  auto h = c.history(ch, instant::HistoryOptions(10));
+  auto h = c.history(ch, instant::HistoryOptions{.limit = 10});
   CHECK(h.publications.size() == 5);
 }

@@ -85,10 +85,37 @@ def test_genconfig_with_proxies_passes_checkconfig(tmp_path):
     assert cfg["usage_stats"] == {"disabled": True}
 
 
+def test_genconfig_binds_loopback_warns_without_origins_and_says_how_to_start(tmp_path):
+    path = str(tmp_path / "config.json")
+    r = run_cli("genconfig", "--output", path)
+    assert r.returncode == 0, r.stderr
+    with open(path) as f:
+        cfg = json.load(f)
+    assert cfg["http_server"]["address"] == "127.0.0.1"
+    assert "no --origin" in r.stderr and "403" in r.stderr
+    assert f"centrifugo -c {path}" in r.stderr
+    assert r.stdout.splitlines()[0] == "CENTRIFUGO_HOST=http://localhost"  # stdout: settings only
+
+    cfg, _, _ = genconfig(tmp_path, "--address", "", "--origin", "https://example.org", name="all.json")
+    assert "address" not in cfg["http_server"]  # every interface, only when asked
+    r = run_cli("genconfig", "--output", str(tmp_path / "o.json"), "--origin", "https://example.org")
+    assert r.returncode == 0 and "no --origin" not in r.stderr and "warning" not in r.stderr
+
+    # an invalid value is reported with the setting it came from
+    r = run_cli("genconfig", "--output", str(tmp_path / "h.json"), "--host", "ftp://x")
+    assert r.returncode == 1 and "--host: host must be" in r.stderr
+    r = run_cli("genconfig", "--output", str(tmp_path / "h.json"),
+                env=dict(os.environ, CENTRIFUGO_HOST="ftp://x"))
+    assert r.returncode == 1 and "CENTRIFUGO_HOST: host must be" in r.stderr
+    r = run_cli("genconfig", "--output", str(tmp_path / "h.json"), "--history-ttl", "0")
+    assert r.returncode == 1 and "--history-ttl: " in r.stderr
+    assert not os.path.exists(tmp_path / "h.json")
+
+
 def test_genconfig_refuses_to_overwrite_and_bad_input(tmp_path):
     _, first, path = genconfig(tmp_path)
     r = run_cli("genconfig", "--output", path)
-    assert r.returncode == 1 and "exists" in r.stderr
+    assert r.returncode == 1 and "exists" in r.stderr and "--force overwrites it" in r.stderr
     _, second, _ = genconfig(tmp_path, "--force")
     assert second["CENTRIFUGO_HMAC_KEY"] != first["CENTRIFUGO_HMAC_KEY"]  # fresh secrets
 

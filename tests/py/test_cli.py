@@ -1,6 +1,7 @@
 """The `instant` command-line tool as a user drives it: exit codes, output,
 one-line reasons on stderr, against a real Centrifugo."""
 import json
+import os
 import socket
 import threading
 
@@ -111,3 +112,100 @@ def test_bad_input_and_usage(centrifugo):
     assert r.returncode == 1 and "CENTRIFUGO_PORT" in one_line(r.stderr)
     r = run_cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("instant ")
+
+
+COMMANDS = ["publish", "history", "info", "token", "subtoken", "verify", "jwks", "bundle",
+            "genconfig", "channels", "proxy"]
+
+
+def help_flags(text):
+    """The --flags listed under "options:" of a command's help, with their lines."""
+    flags, section = {}, None
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            section = line
+            continue
+        if section == "options:" and line.strip().startswith("--"):
+            flags[line.split()[0][2:]] = line
+    return flags
+
+
+def test_every_command_lists_every_flag_with_its_default(tmp_path):
+    r = run_cli("--help")
+    assert r.returncode == 0
+    listed = [line.split()[0] for line in r.stdout.split("commands:\n")[1].split("\n\n")[0].splitlines()]
+    assert listed == COMMANDS
+    for name in COMMANDS:
+        for form in ([name, "--help"], ["help", name], [name, "-h"]):
+            r = run_cli(*form)
+            assert r.returncode == 0 and r.stdout.startswith(f"usage: instant {name}"), (form, r.stderr)
+        flags = help_flags(r.stdout)
+        for flag, line in flags.items():
+            assert "(default: " in line or line.endswith("(required)"), line
+            # the parser accepts every flag the help lists (values are the
+            # placeholder; whatever the command then says, it is not "unknown")
+            takes_value = len(line.split()) > 1 and line.split()[1].isupper()
+            args = [name, f"--{flag}"] + (["X"] if takes_value else [])
+            r = run_cli(*args, env={"PATH": "/usr/bin:/bin", "CENTRIFUGO_URL": "http://127.0.0.1:9",
+                                    "INSTANT_CONNECT_TIMEOUT_MS": "200"}, input="", cwd=str(tmp_path))
+            assert "unknown option" not in r.stderr and "takes no value" not in r.stderr, (args, r.stderr)
+        r = run_cli(name, "--no-such-flag", cwd=str(tmp_path))
+        assert r.returncode == 2 and "unknown option --no-such-flag" in r.stderr
+    # the flags the old one-line usage left out are there
+    assert {"idempotency-key", "skip-history", "site", "string-envelope"} <= set(help_flags(run_cli("publish", "--help").stdout))
+    assert {"nbf", "jti", "no-expiry", "b64info", "expire-at", "extra", "allow-weak-key", "kid"} <= \
+        set(help_flags(run_cli("token", "--help").stdout))
+    assert {"address", "prefix-private", "allow-non-ascii", "no-usage-stats", "history-ttl"} <= \
+        set(help_flags(run_cli("genconfig", "--help").stdout))
+    assert "CENTRIFUGO_API_KEY" in run_cli("publish", "--help").stdout
+    assert "--limit N" in run_cli("history", "--help").stdout and "(default: -1)" in run_cli("history", "--help").stdout
+
+
+def test_hints_name_the_setting_to_check(centrifugo):
+    r = run_cli("publish", "c", "m", env=centrifugo.env(CENTRIFUGO_URL=centrifugo.url + "/api"))
+    assert r.returncode == 1
+    line = one_line(r.stderr)
+    assert "404" in line and "is CENTRIFUGO_URL the server root, without /api?" in line
+
+    r = run_cli("publish", "nope:c", "m", env=centrifugo.env())
+    line = one_line(r.stderr)
+    assert r.returncode == 1 and "102" in line
+    assert "namespace 'nope' not configured on the server" in line
+
+    r = run_cli("history", "nohistory:c", env=centrifugo.env())
+    line = one_line(r.stderr)
+    assert r.returncode == 1 and "108" in line and "history_size and history_ttl" in line
+
+    r = run_cli("publish", "c", "m", env=centrifugo.env(CENTRIFUGO_API_KEY="wrong-key-SECRET"))
+    line = one_line(r.stderr)
+    assert "CENTRIFUGO_API_KEY must equal http_api.key" in line and "wrong-key-SECRET" not in line
+
+    env = centrifugo.env(CENTRIFUGO_URL="", CENTRIFUGO_HOST="http://127.0.0.1", CENTRIFUGO_PORT="9")
+    line = one_line(run_cli("publish", "c", "m", env=env).stderr)
+    assert "is Centrifugo running at CENTRIFUGO_HOST:CENTRIFUGO_PORT" in line
+    line = one_line(run_cli("publish", "c", "m", env=centrifugo.env(CENTRIFUGO_URL="http://127.0.0.1:9")).stderr)
+    assert "is Centrifugo running at CENTRIFUGO_URL?" in line
+
+
+def test_weak_key_names_the_key_and_the_flag(tmp_path):
+    env = dict(os.environ, CENTRIFUGO_HMAC_KEY="short-SECRET")
+    for args in (["token", "--user", "a"], ["subtoken", "--user", "a", "--channel", "c"]):
+        r = run_cli(*args, env=env)
+        assert r.returncode == 1
+        line = one_line(r.stderr)
+        assert line.startswith("instant: CENTRIFUGO_HMAC_KEY: ") and "--allow-weak-key accepts it" in line
+        assert "short-SECRET" not in r.stderr
+        r = run_cli(*args, "--allow-weak-key", env=env)
+        assert r.returncode == 0 and r.stdout.startswith("eyJ"), r.stderr
+    reg = tmp_path / "channels.json"
+    reg.write_text('{"channels":[{"name":"$users","level":"users"}]}')
+    r = run_cli("bundle", "--registry", str(reg), "--user", "alice", env=env)
+    assert r.returncode == 1 and "--allow-weak-key accepts it" in one_line(r.stderr)
+    r = run_cli("bundle", "--registry", str(reg), "--user", "alice", "--allow-weak-key", env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["channels"][0]["name"] == "$users"
+    r = run_cli("bundle", "--registry", str(reg), "--anonymous", "--allow-weak-key", env=env)
+    assert r.returncode == 1 and "--anonymous-public" in one_line(r.stderr)
+    key = tmp_path / "key.pem"
+    key.write_text("not a key")
+    r = run_cli("token", "--user", "a", "--key-file", str(key), "--alg", "ES256")
+    assert r.returncode == 1 and one_line(r.stderr).startswith(f"instant: --key-file {key}: ")

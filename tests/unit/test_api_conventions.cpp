@@ -107,6 +107,11 @@ TEST_CASE("throwing and non-throwing forms agree", "[api]") {
   CHECK(instant::to_string(errc::timeout) == std::string("timeout"));
   CHECK(instant::to_string(instant::Level::staff) == std::string("staff"));
   CHECK(instant::to_string(instant::Algorithm::ES256) == std::string("ES256"));
+  CHECK(instant::to_string(instant::EnvelopeEncoding::string) == std::string("string"));
+  CHECK(instant::to_string(instant::ApiMode::legacy) == std::string("legacy"));
+  CHECK(instant::to_string(instant::TokenKind::subscription) == std::string("subscription"));
+  CHECK(instant::to_string(instant::ServerSide::subs) == std::string("subs"));
+  CHECK(instant::to_string(instant::Delivery::possibly_delivered) == std::string("possibly_delivered"));
 }
 
 TEST_CASE("errors name the setting the user actually used", "[api][env]") {

@@ -64,7 +64,10 @@ TEST_CASE("bundle: the user's channels with tokens the server accepts", "[bundle
 
   auto json = parse(b.to_json());
   std::vector<std::string> keys;
-  for (auto it = json.MemberBegin(); it != json.MemberEnd(); ++it) keys.emplace_back(it->name.GetString());
+  // By index: under C++20, clang calls RapidJSON's iterator != ambiguous.
+  for (rapidjson::SizeType i = 0; i < json.MemberCount(); ++i) {
+    keys.emplace_back((json.MemberBegin() + i)->name.GetString());
+  }
   CHECK(keys == std::vector<std::string>{"csrf_token", "ws_token", "channels"});
   CHECK(std::string(json["channels"][0]["level"].GetString()) == "users");
   CHECK(std::string(json["channels"][0]["token"].GetString()) == b.channels[0].token);

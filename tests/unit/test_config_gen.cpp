@@ -185,3 +185,12 @@ TEST_CASE("save_server_config writes 0600 and refuses to overwrite unless asked"
   std::remove(path.c_str());
   rmdir(tmpl);
 }
+
+TEST_CASE("genconfig listens on 127.0.0.1 unless told otherwise", "[genconfig]") {
+  instant::ServerConfigOptions o;
+  auto d = parse(instant::generate_server_config(o).json);
+  CHECK(std::string(at(d, "http_server.address").GetString()) == "127.0.0.1");
+  o.address.clear();  // every interface
+  auto all = parse(instant::generate_server_config(o).json);
+  CHECK(rj_member(at(all, "http_server"), "address") == nullptr);
+}

@@ -40,7 +40,7 @@ __all__ = [
 
 
 def version() -> str:
-    """The version of the libinstant_c inside this package ("0.1.0")."""
+    """The version of the libinstant_c inside this package ("0.2.0")."""
     return _lib.instant_version_string().decode()
 
 

@@ -66,7 +66,8 @@ def genconfig(*, host: str = "http://localhost", port: int = 8000, address: Opti
               history_ttl: int = 300, admin: bool = True, usage_stats: bool = True,
               proxies: Optional[Mapping[str, str]] = None, hmac_key: Optional[str] = None,
               api_key: Optional[str] = None) -> GeneratedConfig:
-    """Generates a Centrifugo config: http_server port (and address), allowed
+    """Generates a Centrifugo config: http_server port and address (None:
+    127.0.0.1, "" every interface), allowed
     origins, a namespace for each of the registry's channels, presence and
     history in each, the admin UI, proxy endpoints (proxies: {"connect"|
     "refresh"|"subscribe"|"sub_refresh": url}), and secrets from the CSPRNG
