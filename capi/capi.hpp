@@ -126,4 +126,20 @@ struct instant_subscribe_options {
   instant::SubscribeRequest req;  // user and channel unused: the call names them
 };
 
+namespace instant {
+namespace capi {
+
+// The request of a C publish_raw (`len` bytes of JSON text) or, with
+// `binary`, publish_binary (the bytes sent as b64data); opts may be NULL.
+// The caller has checked channel and data for NULL.
+PublishRequest publish_request(const char* channel, const void* data, std::size_t len, bool binary,
+                               const instant_publish_options* opts);
+// The request of a C broadcast; false (the last error recorded) when one of
+// the channels is NULL. The caller has checked the arrays for NULL.
+bool broadcast_request(const char* const* channels, std::size_t n, const char* data, std::size_t len,
+                       const instant_publish_options* opts, BroadcastRequest& out);
+
+}  // namespace capi
+}  // namespace instant
+
 #endif  // INSTANT_CAPI_HPP

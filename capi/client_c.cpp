@@ -154,12 +154,8 @@ instant_error_t instant_client_publish_raw(instant_position** out, instant_clien
     if (!client) return null_arg("client");
     if (!channel) return null_arg("channel");
     if (!data) return null_arg("data");
-    instant::PublishRequest req;
-    req.channel = channel;
-    req.data.assign(data, data_len);
-    if (opts) req.options = opts->opts;
     instant::Status st;
-    instant::PublishResult r = client->client.publish_raw(req, st);
+    instant::PublishResult r = client->client.publish_raw(publish_request(channel, data, data_len, false, opts), st);
     if (!st.ok()) return record(st);
     return give_position(out, r);
   });
@@ -173,12 +169,8 @@ instant_error_t instant_client_publish_binary(instant_position** out, instant_cl
     if (!client) return null_arg("client");
     if (!channel) return null_arg("channel");
     if (!bytes) return null_arg("bytes");
-    instant::PublishRequest req;
-    req.channel = channel;
-    req.b64data = base64(bytes, len);
-    if (opts) req.options = opts->opts;
     instant::Status st;
-    instant::PublishResult r = client->client.publish_raw(req, st);
+    instant::PublishResult r = client->client.publish_raw(publish_request(channel, bytes, len, true, opts), st);
     if (!st.ok()) return record(st);
     return give_position(out, r);
   });
@@ -211,9 +203,7 @@ instant_error_t instant_client_broadcast(instant_broadcast_result** out, instant
     if (!channels) return null_arg("channels");
     if (!data) return null_arg("data");
     instant::BroadcastRequest req;
-    if (!copy_strings(channels, n_channels, "channels", req.channels)) return last_error().code;
-    req.data.assign(data, data_len);
-    if (opts) req.options = opts->opts;
+    if (!broadcast_request(channels, n_channels, data, data_len, opts, req)) return last_error().code;
     instant::Status st;
     instant::BroadcastResult r = client->client.broadcast(req, st);
     if (!st.ok()) return record(st);
@@ -330,11 +320,7 @@ instant_error_t instant_batch_add_publish(instant_batch* batch, const char* chan
     if (!batch) return null_arg("batch");
     if (!channel) return null_arg("channel");
     if (!data) return null_arg("data");
-    instant::PublishRequest req;
-    req.channel = channel;
-    req.data.assign(data, data_len);
-    if (opts) req.options = opts->opts;
-    batch->batch.add(std::move(req));
+    batch->batch.add(publish_request(channel, data, data_len, false, opts));
     return record_ok();
   });
 }
@@ -347,9 +333,7 @@ instant_error_t instant_batch_add_broadcast(instant_batch* batch, const char* co
     if (!channels) return null_arg("channels");
     if (!data) return null_arg("data");
     instant::BroadcastRequest req;
-    if (!copy_strings(channels, n_channels, "channels", req.channels)) return last_error().code;
-    req.data.assign(data, data_len);
-    if (opts) req.options = opts->opts;
+    if (!broadcast_request(channels, n_channels, data, data_len, opts, req)) return last_error().code;
     batch->batch.add(std::move(req));
     return record_ok();
   });

@@ -141,6 +141,24 @@ std::string base64(const void* data, std::size_t len) {
   return out;
 }
 
+PublishRequest publish_request(const char* channel, const void* data, std::size_t len, bool binary,
+                               const instant_publish_options* opts) {
+  PublishRequest req;
+  req.channel = channel;
+  if (binary) req.b64data = base64(data, len);
+  else req.data.assign(static_cast<const char*>(data), len);
+  if (opts) req.options = opts->opts;
+  return req;
+}
+
+bool broadcast_request(const char* const* channels, std::size_t n, const char* data, std::size_t len,
+                       const instant_publish_options* opts, BroadcastRequest& out) {
+  if (!copy_strings(channels, n, "channels", out.channels)) return false;
+  out.data.assign(data, len);
+  if (opts) out.options = opts->opts;
+  return true;
+}
+
 }  // namespace capi
 }  // namespace instant
 

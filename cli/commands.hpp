@@ -61,5 +61,6 @@ extern const Command bundle_command;
 extern const Command genconfig_command;
 extern const Command channels_command;
 extern const Command proxy_command;
+extern const Command stream_command;
 
 }  // namespace cli

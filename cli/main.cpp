@@ -20,7 +20,7 @@ const cli::Command* const kCommands[] = {
     &cli::publish_command,   &cli::history_command, &cli::info_command,
     &cli::token_command,     &cli::subtoken_command, &cli::verify_command,
     &cli::jwks_command,      &cli::bundle_command,  &cli::genconfig_command,
-    &cli::channels_command,  &cli::proxy_command,
+    &cli::channels_command,  &cli::proxy_command,   &cli::stream_command,
 };
 
 const cli::Command* find_command(const char* name) {

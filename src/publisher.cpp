@@ -148,9 +148,13 @@ Status check_config(const PublisherConfig& c) {
   if (c.batch_max_bytes > c.client.max_payload) {
     return bad("batch_max_bytes must not exceed the client's max_payload");
   }
-  if (c.inflight == 0 || c.inflight > 64) return bad("inflight must be 1..64");
-  const std::int64_t day = 86400000;
-  if (c.linger.count() < 0 || c.linger.count() > 60000) return bad("linger must be 0..60000 ms");
+  if (c.inflight == 0 || c.inflight > limits::max_publisher_inflight) {
+    return bad("inflight must be 1.." + std::to_string(limits::max_publisher_inflight));
+  }
+  const std::int64_t day = limits::max_publisher_duration_ms;
+  if (c.linger.count() < 0 || c.linger.count() > limits::max_linger_ms) {
+    return bad("linger must be 0.." + std::to_string(limits::max_linger_ms) + " ms");
+  }
   if (c.message_timeout.count() <= 0 || c.message_timeout.count() > day) {
     return bad("message_timeout must be 1..86400000 ms");
   }

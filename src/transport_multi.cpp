@@ -102,33 +102,17 @@ class CurlMulti final : public MultiTransport {
   void run_once(int timeout_ms, std::vector<Completion>& done) override {
     int running = 0;
     curl_multi_perform(multi_.get(), &running);
-    const std::size_t before = done.size();
-    take_finished(done);
-    // A request that ended in that perform is handed over at once: polling
-    // first would hold its completion for the whole wait (the caller's idle
-    // wait, up to a second), with nothing else to wake the poll.
-    if (done.size() == before && (running > 0 || timeout_ms > 0)) {
+    // A transfer that ended in this perform (its reply arrived while the
+    // caller was busy) is reported now, not after waiting up to timeout_ms.
+    const auto active = std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.active; });
+    if (running >= active && (running > 0 || timeout_ms > 0)) {
       long curl_ms = -1;
       curl_multi_timeout(multi_.get(), &curl_ms);
       int wait = timeout_ms;
       if (curl_ms >= 0 && curl_ms < wait) wait = static_cast<int>(curl_ms);
       curl_multi_poll(multi_.get(), nullptr, 0, std::max(wait, 0), nullptr);
       curl_multi_perform(multi_.get(), &running);
-      take_finished(done);
     }
-  }
-
-  void wakeup() noexcept override {
-    if (multi_) curl_multi_wakeup(multi_.get());
-  }
-
-  std::uint64_t connections_opened() const noexcept override {
-    return connections_.load(std::memory_order_relaxed);
-  }
-
- private:
-  // Appends the requests curl reports finished.
-  void take_finished(std::vector<Completion>& done) {
     int left = 0;
     while (CURLMsg* m = curl_multi_info_read(multi_.get(), &left)) {
       if (m->msg != CURLMSG_DONE) continue;
@@ -161,6 +145,15 @@ class CurlMulti final : public MultiTransport {
     }
   }
 
+  void wakeup() noexcept override {
+    if (multi_) curl_multi_wakeup(multi_.get());
+  }
+
+  std::uint64_t connections_opened() const noexcept override {
+    return connections_.load(std::memory_order_relaxed);
+  }
+
+ private:
   TransportOptions opts_;
   SlistPtr headers_;
   std::unique_ptr<CURLM, MultiDeleter> multi_;

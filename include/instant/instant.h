@@ -426,6 +426,170 @@ INSTANT_API instant_error_t instant_client_info(char **out, instant_client *clie
 INSTANT_API instant_error_t instant_client_call(char **out, instant_client *client,
                                                 const char *method, const char *params_json);
 
+/* ---- Publisher (asynchronous) -------------------------------------------------------
+ * instant::Publisher: publish returns at once after copying the publication
+ * into a bounded queue; one background I/O thread sends the queue as
+ * /api/batch requests, retries transient failures with the same idempotency
+ * keys, fails over between endpoints and reports every publication exactly
+ * once through the delivery callback (librdkafka's producer model;
+ * docs/publisher.md). A publisher may be used from many threads at once;
+ * free it only when no other call on it runs. */
+typedef struct instant_publisher_config instant_publisher_config;
+typedef struct instant_publisher instant_publisher;
+typedef struct instant_delivery_report instant_delivery_report;
+
+/* How a publication ended (instant_delivery_report_outcome). */
+typedef int instant_delivery_t;
+#define INSTANT_DELIVERY_DELIVERED 0          /* Centrifugo stored it */
+#define INSTANT_DELIVERY_FAILED 1             /* not stored: permanent error, never sent, purged, closed */
+#define INSTANT_DELIVERY_POSSIBLY_DELIVERED 2 /* given up after a request carrying it may have arrived */
+
+/* The delivery callback: one call per publication, on the publisher's I/O
+ * thread, one at a time. report is valid during the call only. It may call
+ * instant_publisher_publish* (never blocking there) but not _flush, _close,
+ * _purge (INSTANT_EINVAL) or _free (ignored). Keep it short. */
+typedef void (*instant_delivery_report_fn)(const instant_delivery_report *report, void *userdata);
+
+/* New publisher config with a copy of client (server URL, API key, timeouts,
+ * site, envelope encoding; NULL: instant_config_new's defaults) and the
+ * Publisher defaults (queue 100000 publications / 64 MiB, linger 5 ms, batches
+ * of 1000 / 1 MiB, 2 in flight, message timeout 30 s, backoff 50..2000 ms,
+ * stickiness 10 min, close timeout 10 s, no callback). A plain option object:
+ * copied by instant_publisher_new. Free with instant_publisher_config_free. */
+INSTANT_API instant_error_t instant_publisher_config_new(instant_publisher_config **out,
+                                                         const instant_config *client);
+/* Frees a publisher config. NULL is a no-op. */
+INSTANT_API void instant_publisher_config_free(instant_publisher_config *cfg);
+/* Appends a Centrifugo base URL (tried in order; none: the client config's URL),
+ * checked by instant_publisher_new. Duplicate-free failover needs the nodes
+ * to share a Redis engine. */
+INSTANT_API instant_error_t instant_publisher_config_add_endpoint(instant_publisher_config *cfg,
+                                                                  const char *url);
+/* Queue bound: publications and their bytes from publish to report (both > 0). */
+INSTANT_API instant_error_t instant_publisher_config_set_queue_limits(instant_publisher_config *cfg,
+                                                                      size_t max_messages,
+                                                                      size_t max_bytes);
+/* How long a batch waits to fill, in milliseconds (0..60000). */
+INSTANT_API instant_error_t instant_publisher_config_set_linger_ms(instant_publisher_config *cfg,
+                                                                   int64_t ms);
+/* Largest batch: publications and request body bytes (both > 0; the bytes at
+ * most the client config's max_payload, checked by instant_publisher_new). */
+INSTANT_API instant_error_t instant_publisher_config_set_batch_limits(instant_publisher_config *cfg,
+                                                                      size_t max_messages,
+                                                                      size_t max_bytes);
+/* Requests in flight at once, on as many connections (1..64); each channel keeps to one. */
+INSTANT_API instant_error_t instant_publisher_config_set_inflight(instant_publisher_config *cfg,
+                                                                  size_t n);
+/* From publish to the last attempt, in milliseconds (1..86400000). */
+INSTANT_API instant_error_t instant_publisher_config_set_message_timeout_ms(
+    instant_publisher_config *cfg, int64_t ms);
+/* First retry delay and its cap, in milliseconds (1 <= initial <= max <= 86400000). */
+INSTANT_API instant_error_t instant_publisher_config_set_retry_backoff_ms(instant_publisher_config *cfg,
+                                                                          int64_t initial_ms,
+                                                                          int64_t max_ms);
+/* How long a lane stays on a fallback endpoint before trying the first again (0..86400000 ms). */
+INSTANT_API instant_error_t instant_publisher_config_set_endpoint_stickiness_ms(
+    instant_publisher_config *cfg, int64_t ms);
+/* How long instant_publisher_free drains before it reports the rest (0..86400000 ms). */
+INSTANT_API instant_error_t instant_publisher_config_set_close_timeout_ms(instant_publisher_config *cfg,
+                                                                          int64_t ms);
+/* The delivery callback (NULL: none) and its userdata; failures_only non-zero
+ * skips delivered publications. */
+INSTANT_API instant_error_t instant_publisher_config_set_delivery_cb(instant_publisher_config *cfg,
+                                                                     instant_delivery_report_fn cb,
+                                                                     int failures_only,
+                                                                     void *userdata);
+
+/* New publisher with a copy of cfg: checks it (INSTANT_ECONFIG: no API key,
+ * bad URL; INSTANT_EINVAL: inconsistent limits) and starts the I/O thread; no
+ * connection yet. Free with instant_publisher_free. */
+INSTANT_API instant_error_t instant_publisher_new(instant_publisher **out,
+                                                  const instant_publisher_config *cfg);
+/* Closes (draining for the configured close timeout; what is left is reported)
+ * and frees. NULL is a no-op; ignored from the publisher's own delivery callback. */
+INSTANT_API void instant_publisher_free(instant_publisher *p);
+/* Queues django-instant's envelope for channel with message (may be NULL) and
+ * ev's fields (ev may be NULL; needs a message or data); returns at once.
+ * block_ms > 0 waits up to that long for room, else INSTANT_EQUEUEFULL at
+ * once; INSTANT_ECLOSED after close. Bad input is refused here, never queued.
+ * On INSTANT_OK the callback later gets exactly one report carrying opaque.
+ * Thread-safe. */
+INSTANT_API instant_error_t instant_publisher_publish(instant_publisher *p, const char *channel,
+                                                      const char *message, const instant_event *ev,
+                                                      void *opaque, int64_t block_ms);
+/* Queues Centrifugo's publish as is: data_len bytes of JSON text; opts may
+ * be NULL. Otherwise like instant_publisher_publish. */
+INSTANT_API instant_error_t instant_publisher_publish_raw(instant_publisher *p, const char *channel,
+                                                          const char *data, size_t data_len,
+                                                          const instant_publish_options *opts,
+                                                          void *opaque, int64_t block_ms);
+/* Queues len binary bytes (sent base64-encoded as b64data). Otherwise like
+ * instant_publisher_publish_raw. */
+INSTANT_API instant_error_t instant_publisher_publish_binary(instant_publisher *p,
+                                                             const char *channel,
+                                                             const void *bytes, size_t len,
+                                                             const instant_publish_options *opts,
+                                                             void *opaque, int64_t block_ms);
+/* Queues one publication of data_len bytes of JSON text into n_channels
+ * channels: one report, delivered when every channel stored it (its channel
+ * is the first). Otherwise like instant_publisher_publish_raw. */
+INSTANT_API instant_error_t instant_publisher_broadcast(instant_publisher *p,
+                                                        const char *const *channels,
+                                                        size_t n_channels, const char *data,
+                                                        size_t data_len,
+                                                        const instant_publish_options *opts,
+                                                        void *opaque, int64_t block_ms);
+/* Sends what is queued without lingering and waits until every publication
+ * queued so far is reported: INSTANT_ETIMEOUT after timeout_ms (>= 0);
+ * INSTANT_ECLOSED after close. Thread-safe; not from the callback. */
+INSTANT_API instant_error_t instant_publisher_flush(instant_publisher *p, int64_t timeout_ms);
+/* Stops accepting, flushes for up to timeout_ms (>= 0), reports what is left
+ * (queued: failed with INSTANT_ECLOSED; in flight: possibly delivered) and
+ * stops the I/O thread: INSTANT_ETIMEOUT when something was left. Idempotent;
+ * not from the callback. The handle stays valid until freed. */
+INSTANT_API instant_error_t instant_publisher_close(instant_publisher *p, int64_t timeout_ms);
+/* Drops every queued publication not yet sent (each reported failed with
+ * INSTANT_EPURGED; those on the wire finish). *purged (may be NULL) gets the
+ * count. Thread-safe; not from the callback. */
+INSTANT_API instant_error_t instant_publisher_purge(size_t *purged, instant_publisher *p);
+/* Counters since start as one JSON object: enqueued, delivered, failed,
+ * possibly_delivered, purged, retried, batches, bytes, queue_full, queued,
+ * queued_bytes, in_flight, connections_opened, latency_us {p50,p90,p99,max},
+ * endpoints [{url,requests,failures,current}]. Free *out. Thread-safe. */
+INSTANT_API instant_error_t instant_publisher_stats_json(char **out, const instant_publisher *p);
+/* The same counters in Prometheus text exposition format. Free *out. Thread-safe. */
+INSTANT_API instant_error_t instant_publisher_stats_prometheus(char **out,
+                                                               const instant_publisher *p);
+
+/* ---- Delivery reports: read inside the callback only ----------------------------------
+ * Strings are owned by the report and valid during the callback only. */
+
+/* The opaque pointer given to publish (NULL for NULL). */
+INSTANT_API void *instant_delivery_report_opaque(const instant_delivery_report *report);
+/* INSTANT_DELIVERY_*; -1 for NULL. */
+INSTANT_API instant_delivery_t instant_delivery_report_outcome(const instant_delivery_report *report);
+/* INSTANT_OK when delivered, else the failure's code (INSTANT_ETRANSPORT,
+ * INSTANT_ESERVER, INSTANT_EPURGED, ...); INSTANT_EINVAL for NULL. */
+INSTANT_API instant_error_t instant_delivery_report_error(const instant_delivery_report *report);
+/* The HTTP status that came with the failure (0 when none or NULL). */
+INSTANT_API int instant_delivery_report_http_status(const instant_delivery_report *report);
+/* Centrifugo's error code (0 when none or NULL). */
+INSTANT_API int instant_delivery_report_server_code(const instant_delivery_report *report);
+/* The failure's message ("" when delivered); NULL for NULL. */
+INSTANT_API const char *instant_delivery_report_message(const instant_delivery_report *report);
+/* The publication's channel (a broadcast's first); NULL for NULL. */
+INSTANT_API const char *instant_delivery_report_channel(const instant_delivery_report *report);
+/* The idempotency key it was sent with (the caller's or a generated one); NULL for NULL. */
+INSTANT_API const char *instant_delivery_report_idempotency_key(const instant_delivery_report *report);
+/* Its stream offset when delivered into a channel with history (else 0). */
+INSTANT_API uint64_t instant_delivery_report_offset(const instant_delivery_report *report);
+/* Its stream epoch ("" when none); NULL for NULL. */
+INSTANT_API const char *instant_delivery_report_epoch(const instant_delivery_report *report);
+/* Nanoseconds from publish to this report (0 for NULL). */
+INSTANT_API int64_t instant_delivery_report_latency_ns(const instant_delivery_report *report);
+/* Requests that carried it (0: never sent, or NULL). */
+INSTANT_API uint32_t instant_delivery_report_attempts(const instant_delivery_report *report);
+
 /* ---- Tokens: algorithms --------------------------------------------------------------
  * Centrifugo v6 JWTs. EdDSA only through a JWKS endpoint; "none" never. */
 typedef int instant_algorithm_t;
@@ -574,7 +738,7 @@ typedef int instant_token_kind_t;
 #define INSTANT_TOKEN_CONNECTION 1   /* refuse a channel claim */
 #define INSTANT_TOKEN_SUBSCRIPTION 2 /* require a channel claim */
 
-/* New verify options (exp required, no leeway, 16 KiB max). Free with instant_verify_options_free. */
+/* New verify options (exp required, no leeway, 64 KiB max). Free with instant_verify_options_free. */
 INSTANT_API instant_error_t instant_verify_options_new(instant_verify_options **out);
 /* Frees verify options. NULL is a no-op. */
 INSTANT_API void instant_verify_options_free(instant_verify_options *opts);

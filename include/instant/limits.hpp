@@ -26,6 +26,12 @@ constexpr std::int64_t max_timeout_ms = 3600000;
 constexpr std::size_t http_head_bytes = 65536;
 // Most keys a Verifier holds (current plus previous ones during rotation).
 constexpr std::size_t verifier_keys = 64;
+// Publisher settings: the longest linger, the most lanes (inflight), and the
+// longest of message_timeout, retry backoff, endpoint stickiness and
+// close_timeout (one day), in milliseconds.
+constexpr std::int64_t max_linger_ms = 60000;
+constexpr std::size_t max_publisher_inflight = 64;
+constexpr std::int64_t max_publisher_duration_ms = 86400000;
 
 }  // namespace limits
 }  // namespace instant

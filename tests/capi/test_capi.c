@@ -1,7 +1,8 @@
 /* tests/capi/test_capi.c - the C ABI exercised from plain C (compiled as C99):
  * every function of instant.h, NULL for each pointer argument (INSTANT_EINVAL
  * with a message naming it), and the error paths against a real Centrifugo
- * started through the C++ harness (server_shim.h). Also run under valgrind. */
+ * started through the C++ harness (server_shim.h), the asynchronous Publisher
+ * through its C callback included. Also run under valgrind. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <instant/instant.h>
@@ -1841,6 +1842,541 @@ static void test_error_paths(void) {
   instant_config_free(cfg);
 }
 
+/* ---- the Publisher -------------------------------------------------------------- */
+
+#define PUB_MAX 1024
+
+/* What the delivery callback saw, per opaque index (1..PUB_MAX). */
+struct delivery_log {
+  pthread_mutex_t mu;
+  int seen[PUB_MAX + 1];
+  int outcome[PUB_MAX + 1];
+  instant_error_t error[PUB_MAX + 1];
+  int server_code[PUB_MAX + 1];
+  uint64_t offset[PUB_MAX + 1];
+  uint32_t attempts[PUB_MAX + 1];
+  char key[PUB_MAX + 1][48];
+  int out_of_range;   /* opaque values nobody published */
+  int bad_fields;     /* a report whose fields contradict each other */
+  int delivered, failed, possibly;
+  /* set by the callback-reentrancy test */
+  instant_publisher *self;
+  int reentrant_done;
+  instant_error_t reentrant_publish, reentrant_flush, reentrant_close, reentrant_purge;
+};
+
+static void log_init(struct delivery_log *log) {
+  memset(log, 0, sizeof *log);
+  pthread_mutex_init(&log->mu, NULL);
+}
+
+static int log_each_once(struct delivery_log *log, int n) {
+  int i, ok = 1;
+  pthread_mutex_lock(&log->mu);
+  for (i = 1; i <= PUB_MAX; ++i) ok = ok && log->seen[i] == (i <= n ? 1 : 0);
+  ok = ok && log->out_of_range == 0;
+  pthread_mutex_unlock(&log->mu);
+  return ok;
+}
+
+static void on_delivery(const instant_delivery_report *r, void *userdata) {
+  struct delivery_log *log = (struct delivery_log *)userdata;
+  uintptr_t id = (uintptr_t)instant_delivery_report_opaque(r);
+  int outcome = instant_delivery_report_outcome(r);
+  instant_error_t err = instant_delivery_report_error(r);
+  const char *msg = instant_delivery_report_message(r);
+  const char *chan = instant_delivery_report_channel(r);
+  const char *key = instant_delivery_report_idempotency_key(r);
+  const char *epoch = instant_delivery_report_epoch(r);
+  pthread_mutex_lock(&log->mu);
+  if (id == 0 || id > PUB_MAX) {
+    ++log->out_of_range;
+  } else {
+    ++log->seen[id];
+    log->outcome[id] = outcome;
+    log->error[id] = err;
+    log->server_code[id] = instant_delivery_report_server_code(r);
+    log->offset[id] = instant_delivery_report_offset(r);
+    log->attempts[id] = instant_delivery_report_attempts(r);
+    snprintf(log->key[id], sizeof log->key[id], "%s", key ? key : "");
+  }
+  if (!msg || !chan || !key || !epoch || chan[0] == '\0' || key[0] == '\0') ++log->bad_fields;
+  if ((outcome == INSTANT_DELIVERY_DELIVERED) != (err == INSTANT_OK)) ++log->bad_fields;
+  if (outcome == INSTANT_DELIVERY_DELIVERED && msg && msg[0] != '\0') ++log->bad_fields;
+  if (outcome != INSTANT_DELIVERY_DELIVERED && msg && msg[0] == '\0') ++log->bad_fields;
+  if (instant_delivery_report_latency_ns(r) <= 0) ++log->bad_fields;
+  if (instant_delivery_report_http_status(r) < 0) ++log->bad_fields;
+  if (outcome == INSTANT_DELIVERY_DELIVERED) ++log->delivered;
+  if (outcome == INSTANT_DELIVERY_FAILED) ++log->failed;
+  if (outcome == INSTANT_DELIVERY_POSSIBLY_DELIVERED) ++log->possibly;
+  /* Once: what the callback may and may not do on the I/O thread. */
+  if (log->self && !log->reentrant_done) {
+    size_t n = 99;
+    log->reentrant_done = 1;
+    log->reentrant_flush = instant_publisher_flush(log->self, 1000);
+    log->reentrant_close = instant_publisher_close(log->self, 1000);
+    log->reentrant_purge = instant_publisher_purge(&n, log->self);
+    instant_publisher_free(log->self); /* ignored here */
+    log->reentrant_publish = instant_publisher_publish_raw(log->self, "chat:pub_reentrant", "{\"again\":1}", 11,
+                                                           NULL, (void *)(uintptr_t)PUB_MAX, 5000);
+  }
+  pthread_mutex_unlock(&log->mu);
+}
+
+static instant_publisher_config *publisher_config(const char *url, const char *key, struct delivery_log *log) {
+  instant_config *client = NULL;
+  instant_publisher_config *pc = NULL;
+  CHECK_OK(instant_config_new(&client));
+  CHECK_OK(instant_config_set_url(client, url));
+  if (key) CHECK_OK(instant_config_set_api_key(client, key));
+  CHECK_OK(instant_publisher_config_new(&pc, client));
+  instant_config_free(client); /* copied */
+  if (log) CHECK_OK(instant_publisher_config_set_delivery_cb(pc, on_delivery, 0, log));
+  return pc;
+}
+
+static void test_publisher_null_arguments(void) {
+  instant_publisher_config *pc = NULL;
+  instant_publisher *p = (instant_publisher *)1;
+  instant_event *ev = NULL;
+  const char *chans[] = {"a", NULL};
+  const char *one[] = {"a"};
+  char *json = (char *)1;
+  size_t n = 7;
+
+  instant_publisher_config_free(NULL);
+  instant_publisher_free(NULL);
+  CHECK_NULL_ARG(instant_publisher_config_new(NULL, NULL), "out");
+  CHECK_OK(instant_publisher_config_new(&pc, NULL)); /* NULL client: defaults */
+  CHECK_OK(instant_event_new(&ev));
+  CHECK_NULL_ARG(instant_publisher_config_add_endpoint(NULL, "http://x"), "cfg");
+  CHECK_NULL_ARG(instant_publisher_config_add_endpoint(pc, NULL), "url");
+  CHECK_NULL_ARG(instant_publisher_config_set_queue_limits(NULL, 1, 1), "cfg");
+  CHECK_RC(instant_publisher_config_set_queue_limits(pc, 0, 1), INSTANT_EINVAL);
+  CHECK_RC(instant_publisher_config_set_queue_limits(pc, 1, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_queue_limits(pc, 10, 1 << 20));
+  CHECK_NULL_ARG(instant_publisher_config_set_linger_ms(NULL, 1), "cfg");
+  CHECK_RC(instant_publisher_config_set_linger_ms(pc, -1), INSTANT_EINVAL);
+  CHECK(contains(instant_last_error_message(), "'ms' must be 0..60000"));
+  CHECK_RC(instant_publisher_config_set_linger_ms(pc, 60001), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_linger_ms(pc, 0));
+  CHECK_NULL_ARG(instant_publisher_config_set_batch_limits(NULL, 1, 1), "cfg");
+  CHECK_RC(instant_publisher_config_set_batch_limits(pc, 0, 1), INSTANT_EINVAL);
+  CHECK_RC(instant_publisher_config_set_batch_limits(pc, 1, 0), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_batch_limits(pc, 100, 65536));
+  CHECK_NULL_ARG(instant_publisher_config_set_inflight(NULL, 1), "cfg");
+  CHECK_RC(instant_publisher_config_set_inflight(pc, 0), INSTANT_EINVAL);
+  CHECK_RC(instant_publisher_config_set_inflight(pc, 65), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_inflight(pc, 64));
+  CHECK_NULL_ARG(instant_publisher_config_set_message_timeout_ms(NULL, 1), "cfg");
+  CHECK_RC(instant_publisher_config_set_message_timeout_ms(pc, 0), INSTANT_EINVAL);
+  CHECK_RC(instant_publisher_config_set_message_timeout_ms(pc, 86400001), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_message_timeout_ms(pc, 1000));
+  CHECK_NULL_ARG(instant_publisher_config_set_retry_backoff_ms(NULL, 1, 2), "cfg");
+  CHECK_RC(instant_publisher_config_set_retry_backoff_ms(pc, 0, 2), INSTANT_EINVAL);
+  CHECK_RC(instant_publisher_config_set_retry_backoff_ms(pc, 10, 9), INSTANT_EINVAL);
+  CHECK(contains(instant_last_error_message(), "'max_ms'"));
+  CHECK_OK(instant_publisher_config_set_retry_backoff_ms(pc, 10, 10));
+  CHECK_NULL_ARG(instant_publisher_config_set_endpoint_stickiness_ms(NULL, 0), "cfg");
+  CHECK_RC(instant_publisher_config_set_endpoint_stickiness_ms(pc, -5), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_endpoint_stickiness_ms(pc, 0));
+  CHECK_NULL_ARG(instant_publisher_config_set_close_timeout_ms(NULL, 0), "cfg");
+  CHECK_RC(instant_publisher_config_set_close_timeout_ms(pc, -1), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_config_set_close_timeout_ms(pc, 0));
+  CHECK_NULL_ARG(instant_publisher_config_set_delivery_cb(NULL, on_delivery, 0, NULL), "cfg");
+  CHECK_OK(instant_publisher_config_set_delivery_cb(pc, NULL, 0, NULL));
+
+  CHECK_NULL_ARG(instant_publisher_new(NULL, pc), "out");
+  CHECK_NULL_ARG(instant_publisher_new(&p, NULL), "cfg");
+  CHECK(p == NULL);
+  /* The defaults have no API key: refused before any I/O. */
+  p = (instant_publisher *)1;
+  CHECK_RC(instant_publisher_new(&p, pc), INSTANT_ECONFIG);
+  CHECK(p == NULL);
+  instant_publisher_config_free(pc);
+
+  pc = publisher_config("http://127.0.0.1:9", "k", NULL);
+  CHECK_OK(instant_publisher_config_add_endpoint(pc, "ftp://not-http"));
+  CHECK_RC(instant_publisher_new(&p, pc), INSTANT_ECONFIG); /* a bad endpoint */
+  instant_publisher_config_free(pc);
+  pc = publisher_config("http://127.0.0.1:9", "k", NULL);
+  CHECK_OK(instant_publisher_config_set_batch_limits(pc, 10, (size_t)2 << 20));
+  CHECK_RC(instant_publisher_new(&p, pc), INSTANT_EINVAL); /* batch above max_payload */
+  CHECK(contains(instant_last_error_message(), "max_payload"));
+  CHECK_OK(instant_publisher_config_set_batch_limits(pc, 10, 1 << 20));
+  CHECK_OK(instant_publisher_new(&p, pc));
+  instant_publisher_config_free(pc);
+
+  CHECK_NULL_ARG(instant_publisher_publish(NULL, "c", "m", NULL, NULL, 0), "p");
+  CHECK_NULL_ARG(instant_publisher_publish(p, NULL, "m", NULL, NULL, 0), "channel");
+  CHECK_RC(instant_publisher_publish(p, "c", "m", NULL, NULL, -1), INSTANT_EINVAL);
+  CHECK(contains(instant_last_error_message(), "'block_ms'"));
+  CHECK_RC(instant_publisher_publish(p, "c", NULL, NULL, NULL, 0), INSTANT_EINVAL); /* no message, no data */
+  CHECK_RC(instant_publisher_publish(p, "c", "bad \xc3\x28 utf8", NULL, NULL, 0), INSTANT_EUTF8);
+  CHECK_RC(instant_publisher_publish(p, "bad$name", "m", ev, NULL, 0), INSTANT_ECHANNEL);
+  CHECK_OK(instant_event_set_data(ev, "{oops"));
+  CHECK_RC(instant_publisher_publish(p, "c", NULL, ev, NULL, 0), INSTANT_EJSON);
+  CHECK_NULL_ARG(instant_publisher_publish_raw(NULL, "c", "{}", 2, NULL, NULL, 0), "p");
+  CHECK_NULL_ARG(instant_publisher_publish_raw(p, NULL, "{}", 2, NULL, NULL, 0), "channel");
+  CHECK_NULL_ARG(instant_publisher_publish_raw(p, "c", NULL, 2, NULL, NULL, 0), "data");
+  CHECK_RC(instant_publisher_publish_raw(p, "c", "{}", 2, NULL, NULL, 86400001), INSTANT_EINVAL);
+  CHECK_RC(instant_publisher_publish_raw(p, "c", "{x", 2, NULL, NULL, 0), INSTANT_EJSON);
+  CHECK_NULL_ARG(instant_publisher_publish_binary(NULL, "c", "x", 1, NULL, NULL, 0), "p");
+  CHECK_NULL_ARG(instant_publisher_publish_binary(p, NULL, "x", 1, NULL, NULL, 0), "channel");
+  CHECK_NULL_ARG(instant_publisher_publish_binary(p, "c", NULL, 1, NULL, NULL, 0), "bytes");
+  CHECK_NULL_ARG(instant_publisher_broadcast(NULL, one, 1, "{}", 2, NULL, NULL, 0), "p");
+  CHECK_NULL_ARG(instant_publisher_broadcast(p, NULL, 1, "{}", 2, NULL, NULL, 0), "channels");
+  CHECK_NULL_ARG(instant_publisher_broadcast(p, one, 1, NULL, 2, NULL, NULL, 0), "data");
+  CHECK_NULL_ARG(instant_publisher_broadcast(p, chans, 2, "{}", 2, NULL, NULL, 0), "channels[1]");
+  CHECK_RC(instant_publisher_broadcast(p, one, 0, "{}", 2, NULL, NULL, 0), INSTANT_EINVAL);
+  CHECK_NULL_ARG(instant_publisher_flush(NULL, 0), "p");
+  CHECK_RC(instant_publisher_flush(p, -1), INSTANT_EINVAL);
+  CHECK_OK(instant_publisher_flush(p, 0)); /* nothing was queued */
+  CHECK_NULL_ARG(instant_publisher_close(NULL, 0), "p");
+  CHECK_RC(instant_publisher_close(p, -1), INSTANT_EINVAL);
+  CHECK_NULL_ARG(instant_publisher_purge(&n, NULL), "p");
+  CHECK(n == 0);
+  CHECK_OK(instant_publisher_purge(NULL, p));
+  CHECK_NULL_ARG(instant_publisher_stats_json(NULL, p), "out");
+  CHECK_NULL_ARG(instant_publisher_stats_json(&json, NULL), "p");
+  CHECK(json == NULL);
+  CHECK_NULL_ARG(instant_publisher_stats_prometheus(NULL, p), "out");
+  json = (char *)1;
+  CHECK_NULL_ARG(instant_publisher_stats_prometheus(&json, NULL), "p");
+  CHECK(json == NULL);
+  /* Nothing bad was queued. */
+  CHECK_OK(instant_publisher_stats_json(&json, p));
+  CHECK(contains(json, "\"enqueued\":0,"));
+  instant_free(json);
+  instant_publisher_free(p);
+
+  CHECK_NULL_ACCESSOR(instant_delivery_report_opaque(NULL), NULL, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_outcome(NULL), -1, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_error(NULL), INSTANT_EINVAL, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_http_status(NULL), 0, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_server_code(NULL), 0, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_message(NULL), NULL, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_channel(NULL), NULL, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_idempotency_key(NULL), NULL, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_offset(NULL), 0, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_epoch(NULL), NULL, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_latency_ns(NULL), 0, "report");
+  CHECK_NULL_ACCESSOR(instant_delivery_report_attempts(NULL), 0, "report");
+  instant_event_free(ev);
+}
+
+/* Counts how often `needle` occurs in haystack. */
+static int occurrences(const char *haystack, const char *needle) {
+  int n = 0;
+  size_t len = strlen(needle);
+  while (haystack && (haystack = strstr(haystack, needle)) != NULL) {
+    ++n;
+    haystack += len;
+  }
+  return n;
+}
+
+#define RT_THREADS 4
+#define RT_EACH 50 /* per thread, raw publications 1..200 */
+struct rt_job {
+  instant_publisher *p;
+  int t;
+  int failures;
+};
+
+static void *rt_producer(void *arg) {
+  struct rt_job *job = (struct rt_job *)arg;
+  int i;
+  for (i = 0; i < RT_EACH; ++i) {
+    char data[64];
+    int id = job->t * RT_EACH + i + 1;
+    snprintf(data, sizeof data, "{\"id\":%d}", id);
+    if (instant_publisher_publish_raw(job->p, "chat:pub_rt", data, strlen(data), NULL, (void *)(uintptr_t)id,
+                                      10000) != INSTANT_OK) {
+      ++job->failures;
+    }
+  }
+  return NULL;
+}
+
+/* A real round trip: many producers, each opaque reported exactly once,
+ * every publication once in history, per-item errors reported, the
+ * callback's own calls refused or allowed as documented, stats. */
+static void test_publisher_round_trip(instant_client *c) {
+  static struct delivery_log log;
+  instant_publisher_config *pc;
+  instant_publisher *p = NULL;
+  instant_event *ev = NULL;
+  instant_publish_options *opts = NULL;
+  pthread_t threads[RT_THREADS];
+  struct rt_job jobs[RT_THREADS];
+  const char *two[] = {"chat:pub_b1", "chat:pub_b2"};
+  char *json = NULL;
+  int t, i, dup_offsets = 0;
+
+  log_init(&log);
+  pc = publisher_config(capi_server_url(), capi_server_api_key(), &log);
+  CHECK_OK(instant_publisher_config_set_linger_ms(pc, 2));
+  CHECK_OK(instant_publisher_new(&p, pc));
+  instant_publisher_config_free(pc);
+
+  for (t = 0; t < RT_THREADS; ++t) {
+    jobs[t].p = p;
+    jobs[t].t = t;
+    jobs[t].failures = 0;
+    CHECK(pthread_create(&threads[t], NULL, rt_producer, &jobs[t]) == 0);
+  }
+  for (t = 0; t < RT_THREADS; ++t) {
+    CHECK(pthread_join(threads[t], NULL) == 0);
+    CHECK(jobs[t].failures == 0);
+  }
+  /* 201: the envelope; 202: binary; 203: a broadcast; 204: unknown namespace
+   * (102); 205, 206: the same caller's key twice. */
+  CHECK_OK(instant_event_new(&ev));
+  CHECK_OK(instant_event_set_event_class(ev, "important"));
+  CHECK_OK(instant_publisher_publish(p, "chat:pub_env", "from the C publisher", ev, (void *)(uintptr_t)201, 0));
+  CHECK_OK(instant_publisher_publish_binary(p, "chat:pub_bin", "\x00\x01\xff", 3, NULL, (void *)(uintptr_t)202, 0));
+  CHECK_OK(instant_publisher_broadcast(p, two, 2, "{\"both\":1}", 10, NULL, (void *)(uintptr_t)203, 0));
+  CHECK_OK(instant_publisher_publish_raw(p, "nope:pub", "{}", 2, NULL, (void *)(uintptr_t)204, 0));
+  CHECK_OK(instant_publish_options_new(&opts));
+  CHECK_OK(instant_publish_options_set_idempotency_key(opts, "c-caller-key-1"));
+  CHECK_OK(instant_publisher_publish_raw(p, "chat:pub_key", "{\"k\":1}", 7, opts, (void *)(uintptr_t)205, 0));
+  CHECK_OK(instant_publisher_publish_raw(p, "chat:pub_key", "{\"k\":1}", 7, opts, (void *)(uintptr_t)206, 0));
+  CHECK_OK(instant_publisher_flush(p, 30000));
+  CHECK(log_each_once(&log, 206));
+  pthread_mutex_lock(&log.mu);
+  CHECK(log.bad_fields == 0);
+  CHECK(log.delivered == 205);
+  CHECK(log.failed == 1 && log.possibly == 0);
+  CHECK(log.outcome[204] == INSTANT_DELIVERY_FAILED);
+  CHECK(log.error[204] == INSTANT_ESERVER);
+  CHECK(log.server_code[204] == 102);
+  CHECK(log.attempts[204] == 1);
+  for (i = 1; i <= 200; ++i) {
+    int j;
+    CHECK(log.outcome[i] == INSTANT_DELIVERY_DELIVERED);
+    CHECK(log.offset[i] > 0);
+    CHECK(log.attempts[i] == 1);
+    CHECK(strncmp(log.key[i], "instant-", 8) == 0);
+    for (j = i + 1; j <= 200; ++j) dup_offsets += log.offset[i] == log.offset[j];
+  }
+  CHECK(dup_offsets == 0);
+  CHECK(strcmp(log.key[205], "c-caller-key-1") == 0);
+  CHECK(log.offset[205] == log.offset[206]); /* Centrifugo kept one */
+  pthread_mutex_unlock(&log.mu);
+
+  /* Every raw publication exactly once in history. */
+  CHECK_OK(instant_client_history(&json, c, "chat:pub_rt", -1, NULL, 0));
+  CHECK(occurrences(json, "\"offset\":") == 200 + 1);
+  for (i = 1; i <= 200; ++i) {
+    char needle[32];
+    snprintf(needle, sizeof needle, "{\"id\":%d}", i);
+    CHECK(occurrences(json, needle) == 1);
+  }
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_history(&json, c, "chat:pub_key", -1, NULL, 0));
+  CHECK(occurrences(json, "{\"k\":1}") == 1);
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_history(&json, c, "chat:pub_env", -1, NULL, 0));
+  CHECK(contains(json, "\"message\":\"from the C publisher\",\"event_class\":\"important\""));
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_history(&json, c, "chat:pub_b2", -1, NULL, 0));
+  CHECK(contains(json, "{\"both\":1}"));
+  instant_free(json);
+  json = NULL;
+
+  CHECK_OK(instant_publisher_stats_json(&json, p));
+  CHECK(contains(json, "\"enqueued\":206,"));
+  CHECK(contains(json, "\"delivered\":205,"));
+  CHECK(contains(json, "\"failed\":1,"));
+  CHECK(contains(json, "\"queued\":0,"));
+  CHECK(contains(json, "\"endpoints\":[{\"url\":\""));
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_publisher_stats_prometheus(&json, p));
+  CHECK(contains(json, "\ninstant_publisher_delivered_total 205\n"));
+  CHECK(contains(json, "# TYPE instant_publisher_queued gauge"));
+  instant_free(json);
+  json = NULL;
+
+  CHECK_OK(instant_publisher_close(p, 10000));
+  CHECK_OK(instant_publisher_close(p, 0)); /* idempotent */
+  CHECK_RC(instant_publisher_publish(p, "chat:pub_env", "late", NULL, NULL, 0), INSTANT_ECLOSED);
+  CHECK_RC(instant_publisher_flush(p, 10), INSTANT_ECLOSED);
+  instant_publisher_free(p);
+  instant_publish_options_free(opts);
+  instant_event_free(ev);
+  pthread_mutex_destroy(&log.mu);
+}
+
+/* The callback's own calls: publish allowed (never blocking), flush/close/purge
+ * refused, free ignored; and failures_only skips the delivered reports. */
+static void test_publisher_callback_rules(void) {
+  static struct delivery_log log;
+  instant_publisher_config *pc;
+  instant_publisher *p = NULL;
+
+  log_init(&log);
+  pc = publisher_config(capi_server_url(), capi_server_api_key(), &log);
+  CHECK_OK(instant_publisher_new(&p, pc));
+  log.self = p;
+  CHECK_OK(instant_publisher_publish(p, "chat:pub_cb", "first", NULL, (void *)(uintptr_t)1, 0));
+  CHECK_OK(instant_publisher_flush(p, 30000));
+  pthread_mutex_lock(&log.mu);
+  CHECK(log.reentrant_done == 1);
+  CHECK(log.reentrant_flush == INSTANT_EINVAL);
+  CHECK(log.reentrant_close == INSTANT_EINVAL);
+  CHECK(log.reentrant_purge == INSTANT_EINVAL);
+  CHECK(log.reentrant_publish == INSTANT_OK);
+  CHECK(log.seen[1] == 1 && log.seen[PUB_MAX] == 1); /* the publisher survived its free() */
+  CHECK(log.delivered == 2);
+  pthread_mutex_unlock(&log.mu);
+  instant_publisher_free(p);
+
+  /* failures_only: no report for the delivered one, one for the 102 */
+  log_init(&log);
+  CHECK_OK(instant_publisher_config_set_delivery_cb(pc, on_delivery, 1, &log));
+  CHECK_OK(instant_publisher_new(&p, pc));
+  CHECK_OK(instant_publisher_publish(p, "chat:pub_cb", "ok", NULL, (void *)(uintptr_t)1, 0));
+  CHECK_OK(instant_publisher_publish(p, "nope:pub_cb", "not ok", NULL, (void *)(uintptr_t)2, 0));
+  CHECK_OK(instant_publisher_flush(p, 30000));
+  pthread_mutex_lock(&log.mu);
+  CHECK(log.seen[1] == 0 && log.seen[2] == 1);
+  CHECK(log.server_code[2] == 102);
+  pthread_mutex_unlock(&log.mu);
+  instant_publisher_free(p);
+  instant_publisher_config_free(pc);
+  pthread_mutex_destroy(&log.mu);
+}
+
+/* Two endpoints, the first dead: every publication arrives through the
+ * second, and the stats name both with the first's failures. */
+static void test_publisher_failover(instant_client *c) {
+  static struct delivery_log log;
+  instant_publisher_config *pc;
+  instant_publisher *p = NULL;
+  char *json = NULL;
+  int i;
+
+  log_init(&log);
+  pc = publisher_config(capi_server_url(), capi_server_api_key(), &log);
+  CHECK_OK(instant_publisher_config_add_endpoint(pc, capi_unused_url()));
+  CHECK_OK(instant_publisher_config_add_endpoint(pc, capi_server_url()));
+  CHECK_OK(instant_publisher_config_set_retry_backoff_ms(pc, 10, 50));
+  CHECK_OK(instant_publisher_new(&p, pc));
+  instant_publisher_config_free(pc);
+  for (i = 1; i <= 20; ++i) {
+    char data[32];
+    snprintf(data, sizeof data, "{\"f\":%d}", i);
+    CHECK_OK(instant_publisher_publish_raw(p, "chat:pub_failover", data, strlen(data), NULL, (void *)(uintptr_t)i, 0));
+  }
+  CHECK_OK(instant_publisher_flush(p, 30000));
+  CHECK(log_each_once(&log, 20));
+  CHECK(log.delivered == 20);
+  CHECK_OK(instant_publisher_stats_json(&json, p));
+  CHECK(occurrences(json, "\"url\":\"") == 2);
+  {
+    const char *f = strstr(json ? json : "", "\"failures\":"); /* the first endpoint: the dead one */
+    CHECK(f && strncmp(f, "\"failures\":0,", 13) != 0);
+  }
+  instant_free(json);
+  json = NULL;
+  CHECK_OK(instant_client_history(&json, c, "chat:pub_failover", -1, NULL, 0));
+  for (i = 1; i <= 20; ++i) {
+    char needle[32];
+    snprintf(needle, sizeof needle, "{\"f\":%d}", i);
+    CHECK(occurrences(json, needle) == 1);
+  }
+  instant_free(json);
+  instant_publisher_free(p);
+  pthread_mutex_destroy(&log.mu);
+}
+
+/* A dead endpoint: the queue fills and refuses at once, a blocked publish
+ * gives up at its bound, flush keeps its timeout, and every accepted
+ * publication is reported failed (never sent) after message_timeout. */
+static void test_publisher_queue_full(void) {
+  static struct delivery_log log;
+  instant_publisher_config *pc;
+  instant_publisher *p = NULL;
+  int i, accepted = 0, refused = 0, other = 0;
+  char *json = NULL;
+
+  log_init(&log);
+  pc = publisher_config(capi_unused_url(), "k", &log);
+  CHECK_OK(instant_publisher_config_set_queue_limits(pc, 50, 1 << 20));
+  CHECK_OK(instant_publisher_config_set_message_timeout_ms(pc, 2000));
+  CHECK_OK(instant_publisher_config_set_retry_backoff_ms(pc, 20, 100));
+  CHECK_OK(instant_publisher_new(&p, pc));
+  instant_publisher_config_free(pc);
+  for (i = 1; i <= 200; ++i) {
+    instant_error_t rc = instant_publisher_publish_raw(p, "chat:dead", "{}", 2, NULL, (void *)(uintptr_t)i, 0);
+    if (rc == INSTANT_OK) ++accepted;
+    else if (rc == INSTANT_EQUEUEFULL) ++refused;
+    else ++other;
+  }
+  CHECK(accepted == 50 && refused == 150 && other == 0);
+  CHECK_RC(instant_publisher_publish_raw(p, "chat:dead", "{}", 2, NULL, NULL, 100), INSTANT_EQUEUEFULL);
+  CHECK(contains(instant_last_error_message(), "queue is full"));
+  CHECK_RC(instant_publisher_flush(p, 100), INSTANT_ETIMEOUT);
+  CHECK_OK(instant_publisher_flush(p, 30000));
+  CHECK(log_each_once(&log, 50));
+  pthread_mutex_lock(&log.mu);
+  CHECK(log.failed == 50 && log.delivered == 0 && log.possibly == 0);
+  CHECK(log.bad_fields == 0);
+  for (i = 1; i <= 50; ++i) CHECK(log.error[i] == INSTANT_ETRANSPORT);
+  pthread_mutex_unlock(&log.mu);
+  CHECK_OK(instant_publisher_stats_json(&json, p));
+  CHECK(contains(json, "\"queue_full\":151,"));
+  CHECK(contains(json, "\"failed\":50,"));
+  instant_free(json);
+  instant_publisher_free(p);
+  pthread_mutex_destroy(&log.mu);
+}
+
+/* purge and free against a server that accepts and never answers: purged
+ * publications reported EPURGED, the rest reported by free's bounded close. */
+static void test_publisher_purge_and_free(void) {
+  static struct delivery_log log;
+  instant_publisher_config *pc;
+  instant_publisher *p = NULL;
+  char url[64];
+  int port = 0, fd, i, n_purged = 0, n_closed = 0, n_other = 0;
+  size_t purged = 0;
+
+  fd = silent_listener(&port);
+  CHECK(fd >= 0);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+  log_init(&log);
+  pc = publisher_config(url, "k", &log);
+  CHECK_OK(instant_publisher_config_set_inflight(pc, 1));
+  CHECK_OK(instant_publisher_config_set_batch_limits(pc, 10, 1 << 20));
+  CHECK_OK(instant_publisher_config_set_close_timeout_ms(pc, 200));
+  CHECK_OK(instant_publisher_new(&p, pc));
+  instant_publisher_config_free(pc);
+  for (i = 1; i <= 100; ++i) {
+    CHECK_OK(instant_publisher_publish_raw(p, "chat:silent", "{}", 2, NULL, (void *)(uintptr_t)i, 0));
+  }
+  CHECK_OK(instant_publisher_purge(&purged, p));
+  CHECK(purged >= 1 && purged <= 100);
+  instant_publisher_free(p); /* drains for 200 ms, then reports the rest */
+  if (fd >= 0) close(fd);
+  CHECK(log_each_once(&log, 100));
+  for (i = 1; i <= 100; ++i) {
+    if (log.error[i] == INSTANT_EPURGED) ++n_purged;
+    else if (log.error[i] == INSTANT_ECLOSED) ++n_closed;
+    else ++n_other;
+  }
+  CHECK(n_purged == (int)purged);
+  CHECK(n_closed == 100 - (int)purged);
+  CHECK(n_other == 0);
+  CHECK(log.delivered == 0);
+  pthread_mutex_destroy(&log.mu);
+}
+
 int main(void) {
   instant_client *c;
   CHECK_OK(instant_publish_options_new(&g_reset));
@@ -1852,6 +2388,7 @@ int main(void) {
   test_token_null_arguments();
   test_channels_null_arguments();
   test_channels();
+  test_publisher_null_arguments();
 
   if (capi_server_start() != 0) {
     fprintf(stderr, "FAILED: could not start Centrifugo\n");
@@ -1862,6 +2399,11 @@ int main(void) {
   test_broadcast_and_batch(c);
   test_server_api(c);
   test_shared_client(c);
+  test_publisher_round_trip(c);
+  test_publisher_failover(c);
+  test_publisher_callback_rules();
+  test_publisher_queue_full();
+  test_publisher_purge_and_free();
   test_tokens();
   instant_client_free(c);
   test_error_paths();

@@ -115,7 +115,7 @@ def test_bad_input_and_usage(centrifugo):
 
 
 COMMANDS = ["publish", "history", "info", "token", "subtoken", "verify", "jwks", "bundle",
-            "genconfig", "channels", "proxy"]
+            "genconfig", "channels", "proxy", "stream"]
 
 
 def help_flags(text):

@@ -37,7 +37,7 @@ def expected_signatures():
     h = re.sub(r"/\*.*?\*/", "", open(HEADER).read(), flags=re.S)
     ints = set(re.findall(r"typedef int (instant_\w+_t);", h)) | {"int"}
     scalars = {"unsigned": "_uint", "size_t": "_sz", "int64_t": "_i64", "uint64_t": "_u64", "uint32_t": "_u32",
-               "instant_user_resolver_fn": "RESOLVER", "void": None}
+               "instant_user_resolver_fn": "RESOLVER", "instant_delivery_report_fn": "DELIVERY", "void": None}
     pointers = {"int": "_p_int", "uint32_t": "_p_u32", "uint64_t": "_p_u64", "char": "_str", "void": "_vp"}
 
     def ctype(decl):
