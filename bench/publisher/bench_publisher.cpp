@@ -593,12 +593,24 @@ int outage(const Setup& s, double seconds, double rate, double kill_at, double r
   for (std::size_t b = static_cast<std::size_t>(restart_at / kBucket); b <= last && back < 0; ++b) {
     if (delivered[b]) back = static_cast<double>(b) * kBucket;
   }
+  // Caught up: from the restart on, the first bucket whose end leaves no
+  // more queued than one bucket's offer (the backlog is gone).
+  double caught_up = -1;
+  std::uint64_t in = 0, out_n = 0;
+  for (std::size_t b = 0; b <= last; ++b) {
+    in += offered[b];
+    out_n += delivered[b] + failed[b];
+    const double t = static_cast<double>(b) * kBucket;
+    if (caught_up < 0 && t >= restart_at && in - out_n <= static_cast<std::uint64_t>(rate * kBucket)) {
+      caught_up = t + kBucket;
+    }
+  }
   std::printf("  delivered/s: before %.0f | during the outage %.0f | after the restart, while offered %.0f | "
               "draining after the producer stopped %.0f\n",
               rate_of(0), rate_of(1), rate_of(2), rate_of(3));
-  std::printf("  first delivery after the restart: in the bucket at %.2f s (%.2f s after it); backlog drained by "
+  std::printf("  first delivery after the restart: in the bucket at %.2f s (%.2f s after it); backlog gone by "
               "%.2f s\n",
-              back, back - restart_at, static_cast<double>(last + 1) * kBucket);
+              back, back - restart_at, caught_up);
   std::printf("  %" PRIu64 " delivered, %" PRIu64 " failed, %" PRIu64 " possibly delivered, %" PRIu64
               " retried, %" PRIu64 " refused (queue_full); server killed: %s, restarted: %s\n",
               stats.delivered, stats.failed, stats.possibly_delivered, stats.retried, refused, killed ? "yes" : "no",
