@@ -217,7 +217,13 @@ struct Publisher::Impl {
   detail::JsonDoc reply;               // I/O thread only
   std::vector<detail::MultiTransport::Completion> done;  // I/O thread only
 
-  explicit Impl(PublisherConfig c) : cfg(std::move(c)), rng(std::random_device{}()) {}
+  const std::string queue_full_message;  // written once: refusing must stay cheap
+
+  explicit Impl(PublisherConfig c)
+      : cfg(std::move(c)),
+        rng(std::random_device{}()),
+        queue_full_message("the publisher's queue is full (" + std::to_string(cfg.queue_max_messages) +
+                           " publications / " + std::to_string(cfg.queue_max_bytes) + " bytes)") {}
 
   // ---- producer side --------------------------------------------------------
 
@@ -226,13 +232,7 @@ struct Publisher::Impl {
       return Status(errc::closed, "the publisher is closed");
     }
     const std::size_t bytes = item.buf.size();
-    if (!reserve(bytes, e.block)) {
-      counters.queue_full.fetch_add(1, std::memory_order_relaxed);
-      if (closing.load()) return Status(errc::closed, "the publisher is closed");
-      return Status(errc::queue_full, "the publisher's queue is full (" +
-                                          std::to_string(cfg.queue_max_messages) + " publications / " +
-                                          std::to_string(cfg.queue_max_bytes) + " bytes)");
-    }
+    if (!reserve(bytes, e.block)) return refused();
     const auto now = Clock::now();
     item.enqueued = now;
     item.deadline = now + cfg.message_timeout;
@@ -251,6 +251,12 @@ struct Publisher::Impl {
       transport->wakeup();
     }
     return {};
+  }
+
+  Status refused() {
+    counters.queue_full.fetch_add(1, std::memory_order_relaxed);
+    if (closing.load()) return Status(errc::closed, "the publisher is closed");
+    return Status(errc::queue_full, queue_full_message);
   }
 
   // Takes room for one publication of `bytes`, waiting up to `block`.
@@ -287,6 +293,12 @@ struct Publisher::Impl {
   template <class Write>
   Status queue_command(const char* method, std::string_view channel, std::string_view given_key,
                        bool broadcast, const EnqueueOptions& e, Write&& write) {
+    // A full queue refuses before the command is written: a refused call
+    // costs no serialisation and no allocation (it is the common case
+    // while an endpoint is down and the caller keeps publishing).
+    if (e.block.count() <= 0 && outstanding.load(std::memory_order_relaxed) >= cfg.queue_max_messages) {
+      return refused();
+    }
     char keybuf[64];
     const std::string_view key = given_key.empty() ? next_key(keybuf, sizeof keybuf) : given_key;
     thread_local rapidjson::StringBuffer sb;

@@ -62,7 +62,7 @@ std::unique_ptr<Transport> make_curl_transport(TransportOptions opts);
 // The asynchronous face: POSTs on a fixed number of connection slots, all on
 // one curl multi handle driven by one thread (the caller of run_once). Each
 // slot is one kept-alive connection with at most one request at a time.
-// Only wakeup() may be called from other threads.
+// Only wakeup() and connections_opened() may be called from other threads.
 class MultiTransport {
  public:
   struct Completion {

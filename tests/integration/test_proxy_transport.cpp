@@ -19,19 +19,6 @@
 
 namespace {
 
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Accepts connections; for each, rewrites absolute-form request lines
 // ("POST http://host:port/path HTTP/1.1") to origin form and relays bytes
 // to `upstream_port`. Counts the requests it saw.
@@ -44,7 +31,7 @@ class ForwardProxy {
 
  private:
   void relay(int c) {
-    int u = connect_to(upstream_);
+    int u = instant_test::connect_loopback(upstream_);
     if (u < 0) return;
     std::string pending;
     pollfd fds[2] = {{c, POLLIN, 0}, {u, POLLIN, 0}};

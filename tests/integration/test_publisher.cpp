@@ -4,73 +4,24 @@
 #include "catch.hpp"
 #include "centrifugo_server.hpp"
 #include "loopback_server.hpp"
+#include "publisher_reports.hpp"
 
 #include <instant/client.hpp>
 #include <instant/publisher.hpp>
 
 #include <atomic>
-#include <map>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 using instant::Delivery;
 using instant::errc;
+using instant_test::config_for;
+using instant_test::opaque;
+using instant_test::Reports;
 using instant_test::shared_server;
-
-namespace {
-
-// Collects delivery reports; counts each opaque exactly once.
-struct Reports {
-  std::mutex mu;
-  std::map<std::uintptr_t, int> seen;  // opaque -> times reported
-  std::map<std::uintptr_t, instant::DeliveryReport> last;
-  std::map<std::uintptr_t, std::string> keys;
-  std::atomic<int> delivered{0}, failed{0}, possibly{0};
-
-  instant::DeliveryCallback callback() {
-    return [this](const instant::DeliveryReport& r) {
-      const auto id = reinterpret_cast<std::uintptr_t>(r.opaque);
-      std::lock_guard<std::mutex> lk(mu);
-      ++seen[id];
-      instant::DeliveryReport copy = r;
-      copy.channel = {};
-      copy.idempotency_key = {};
-      last[id] = copy;
-      keys[id] = std::string(r.idempotency_key);
-      if (r.outcome == Delivery::delivered) ++delivered;
-      if (r.outcome == Delivery::failed) ++failed;
-      if (r.outcome == Delivery::possibly_delivered) ++possibly;
-    };
-  }
-  bool each_once(std::size_t n) {
-    std::lock_guard<std::mutex> lk(mu);
-    if (seen.size() != n) return false;
-    for (const auto& [id, times] : seen) {
-      if (times != 1) return false;
-    }
-    return true;
-  }
-};
-
-instant::PublisherConfig config_for(const std::string& url, const std::string& key, Reports& reports) {
-  instant::PublisherConfig pc;
-  pc.client.url = url;
-  pc.client.api_key = key;
-  pc.on_delivery = reports.callback();
-  return pc;
-}
-
-void* opaque(std::uintptr_t i) { return reinterpret_cast<void*>(i); }
-
-std::string unique(const std::string& prefix) {
-  static std::atomic<int> n{0};
-  return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
-}
-
-}  // namespace
+using instant_test::unique;
 
 TEST_CASE("Publisher: 100k publications over 100 channels from 4 threads arrive once, in order",
           "[publisher]") {

@@ -50,17 +50,23 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-int http_get_status(int port, const std::string& path) {
+int connect_loopback(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
+  if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return 0;
+    return -1;
   }
+  return fd;
+}
+
+int http_get_status(int port, const std::string& path) {
+  const int fd = connect_loopback(port);
+  if (fd < 0) return 0;
   std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
   if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) < 0) {
     ::close(fd);
@@ -98,7 +104,7 @@ static std::string default_channel_section() {
 }
 
 Centrifugo::Centrifugo(ServerConfig cfg) : cfg_(std::move(cfg)) {
-  const std::string bin = centrifugo_bin();
+  centrifugo_bin();  // a missing binary fails here, before any temporary directory
   char tmpl[] = "/tmp/instant-centrifugo-XXXXXX";
   if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -107,53 +113,63 @@ Centrifugo::Centrifugo(ServerConfig cfg) : cfg_(std::move(cfg)) {
 
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
-    std::ostringstream c;
-    c << "{\n"
-      << R"("http_server": {"address": "127.0.0.1", "port": )" << port_ << "},\n"
-      << R"("log": {"level": "info"},)" << "\n"
-      << R"("http_api": {"key": ")" << cfg_.api_key << "\"},\n"
-      << R"("health": {"enabled": true},)" << "\n"
-      << R"("usage_stats": {"disabled": true},)" << "\n"
-      << "\"client\": "
-      << (cfg_.client_section.empty()
-              ? R"({"token": {"hmac_secret_key": ")" + cfg_.hmac_key +
-                    R"("}, "allowed_origins": ["http://localhost:*", "http://127.0.0.1:*"]})"
-              : cfg_.client_section)
-      << ",\n"
-      << "\"channel\": "
-      << (cfg_.channel_section.empty() ? default_channel_section() : cfg_.channel_section)
-      << (cfg_.extra.empty() ? "" : ",\n" + cfg_.extra) << "\n}\n";
-    std::ofstream(config_path_) << c.str();
-
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-      }
-      ::chdir(dir_.c_str());
-      ::execl(bin.c_str(), bin.c_str(), "-c", config_path_.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (http_get_status(port_, "/health") == 200) return;
-      int st = 0;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;  // exited: port taken or bad config; retry / report
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    stop();
+    if (spawn()) return;
   }
+  throw std::runtime_error("Centrifugo did not start; log:\n" + read_log());
+}
+
+std::string Centrifugo::read_log() const {
   std::ifstream log(log_path_);
   std::stringstream ss;
   ss << log.rdbuf();
-  throw std::runtime_error("Centrifugo did not start; log:\n" + ss.str());
+  return ss.str();
+}
+
+bool Centrifugo::spawn() {
+  const std::string bin = centrifugo_bin();
+  std::ostringstream c;
+  c << "{\n"
+    << R"("http_server": {"address": "127.0.0.1", "port": )" << port_ << "},\n"
+    << R"("log": {"level": "info"},)" << "\n"
+    << R"("http_api": {"key": ")" << cfg_.api_key << "\"},\n"
+    << R"("health": {"enabled": true},)" << "\n"
+    << R"("usage_stats": {"disabled": true},)" << "\n"
+    << "\"client\": "
+    << (cfg_.client_section.empty()
+            ? R"({"token": {"hmac_secret_key": ")" + cfg_.hmac_key +
+                  R"("}, "allowed_origins": ["http://localhost:*", "http://127.0.0.1:*"]})"
+            : cfg_.client_section)
+    << ",\n"
+    << "\"channel\": "
+    << (cfg_.channel_section.empty() ? default_channel_section() : cfg_.channel_section)
+    << (cfg_.extra.empty() ? "" : ",\n" + cfg_.extra) << "\n}\n";
+  std::ofstream(config_path_) << c.str();
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    ::chdir(dir_.c_str());
+    ::execl(bin.c_str(), bin.c_str(), "-c", config_path_.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (http_get_status(port_, "/health") == 200) return true;
+    int st = 0;
+    if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;  // exited: port taken or bad config; retry / report
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop();
+  return false;
 }
 
 std::string Centrifugo::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -173,6 +189,22 @@ void Centrifugo::stop() {
     ::waitpid(pid_, &st, 0);
     pid_ = -1;
   }
+}
+
+void Centrifugo::kill() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int st = 0;
+    ::waitpid(pid_, &st, 0);
+    pid_ = -1;
+  }
+}
+
+void Centrifugo::restart() {
+  if (pid_ > 0) throw std::runtime_error("Centrifugo::restart: the server is running");
+  // The same port: clients reconnect to the address they know. Another
+  // process may have taken it meanwhile; then the restart fails loudly.
+  if (!spawn()) throw std::runtime_error("Centrifugo did not restart on port " + std::to_string(port_) + "; log:\n" + read_log());
 }
 
 Centrifugo::~Centrifugo() {

@@ -34,8 +34,16 @@ class Centrifugo {
   const std::string& config_path() const { return config_path_; }
   const std::string& log_path() const { return log_path_; }
   void stop();
+  // SIGKILL, as in a crash: no graceful shutdown, connections reset.
+  void kill();
+  // Starts the stopped or killed server again with the same configuration on
+  // the same port; throws when it does not come up.
+  void restart();
 
  private:
+  bool spawn();  // starts the binary on port_, waits for /health
+  std::string read_log() const;
+
   ServerConfig cfg_;
   int port_ = 0;
   pid_t pid_ = -1;
@@ -53,6 +61,9 @@ int free_port();
 
 // Runs a command, returns its exit status; stdout+stderr go to *output.
 int run_command(const std::string& cmd, std::string* output);
+
+// A blocking TCP connection to 127.0.0.1:port (the caller closes it), or -1.
+int connect_loopback(int port);
 
 // GET http://127.0.0.1:port/path; returns the HTTP status (0 when refused).
 int http_get_status(int port, const std::string& path);
