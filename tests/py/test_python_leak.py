@@ -42,6 +42,25 @@ def rss():
         return int(f.read().split()[1]) * PAGE
 
 
+def growth(run, warm, calls, label):
+    """run(warm), then run(calls) measured: (C heap, Python traced, RSS) growth in bytes, printed."""
+    run(warm)  # warm-up: pools, caches, queues, arenas
+    gc.collect()
+    tracemalloc.start()
+    traced_before = tracemalloc.get_traced_memory()[0]
+    rss_before = rss()
+    heap_before = c_heap()
+    run(calls)
+    gc.collect()
+    heap = c_heap() - heap_before
+    traced = tracemalloc.get_traced_memory()[0] - traced_before
+    tracemalloc.stop()
+    resident = rss() - rss_before
+    print(f"\n{label}: C heap {heap / 1024:+.0f} KiB, RSS {resident / 1024:+.0f} KiB, "
+          f"Python allocations {traced / 1024:+.0f} KiB")
+    return heap, traced, resident
+
+
 def test_no_leak_over_100k_calls(centrifugo):
     client = instant.Client(url=centrifugo.url, api_key=centrifugo.api_key, from_env=False)
     signer = instant.Signer.hmac(HMAC_KEY)
@@ -84,21 +103,8 @@ def test_no_leak_over_100k_calls(centrifugo):
         for i in range(n):
             next(schedule)(i)
 
-    run(5_000)  # warm-up: pools, caches, arenas
-    gc.collect()
-    tracemalloc.start()
-    traced_before = tracemalloc.get_traced_memory()[0]
-    rss_before = rss()
-    heap_before = c_heap()
-    run(CALLS)
-    gc.collect()
-    heap_growth = c_heap() - heap_before
-    traced_growth = tracemalloc.get_traced_memory()[0] - traced_before
-    tracemalloc.stop()
-    rss_growth = rss() - rss_before
+    heap_growth, traced_growth, rss_growth = growth(run, 5_000, CALLS, "100k calls")
     client.close()
-    print(f"\n100k calls: C heap {heap_growth / 1024:+.0f} KiB, RSS {rss_growth / 1024:+.0f} KiB, "
-          f"Python allocations {traced_growth / 1024:+.0f} KiB")
     assert heap_growth < 64 * 1024, heap_growth
     assert traced_growth < 256 * 1024, traced_growth
     assert rss_growth < 4 * 1024 * 1024, rss_growth
@@ -146,22 +152,9 @@ def test_no_leak_over_100k_publisher_calls(centrifugo):
             ops[i % len(ops)](i)
         pub.flush(120)
 
-    run(WARM)  # warm-up: connections, queues, arenas
-    gc.collect()
-    tracemalloc.start()
-    traced_before = tracemalloc.get_traced_memory()[0]
-    rss_before = rss()
-    heap_before = c_heap()
-    run(CALLS)
-    gc.collect()
-    heap_growth = c_heap() - heap_before
-    traced_growth = tracemalloc.get_traced_memory()[0] - traced_before
-    tracemalloc.stop()
-    rss_growth = rss() - rss_before
+    heap_growth, traced_growth, rss_growth = growth(run, WARM, CALLS, "100k publisher calls")
     stats = pub.stats()
     pub.close()
-    print(f"\n100k publisher calls: C heap {heap_growth / 1024:+.0f} KiB, RSS {rss_growth / 1024:+.0f} KiB, "
-          f"Python allocations {traced_growth / 1024:+.0f} KiB")
     assert stats["delivered"] == (CALLS + WARM) * 4 // 5 and stats["failed"] == 0
     assert pub.pending == 0 and all(f.result(0).ok for f in futures)
     # Bounds above the high-water noise (the registry's dict table is

@@ -255,17 +255,11 @@ class _Config(n.Handle):
                 check(lib.instant_config_set_max_reply(cfg, max_reply))
             if idempotency_keys is not None:
                 check(lib.instant_config_set_idempotency_keys(cfg, int(bool(idempotency_keys))))
+            self.url: str = n.text(lib.instant_config_url(cfg))
+            self.site: str = n.text(lib.instant_config_site(cfg))
         except BaseException:
             self.close()
             raise
-
-    @property
-    def url(self) -> str:
-        return n.text(lib.instant_config_url(self._ptr))
-
-    @property
-    def site(self) -> str:
-        return n.text(lib.instant_config_site(self._ptr))
 
 
 class Client(n.Handle):

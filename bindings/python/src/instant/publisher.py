@@ -95,18 +95,11 @@ class DeliveryReport(Outcome):
 
 # ---- the delivery callback (the Publisher's I/O thread) ----------------------------------
 
-_r_opaque = lib.instant_delivery_report_opaque
-_r_outcome = lib.instant_delivery_report_outcome
-_r_error = lib.instant_delivery_report_error
-_r_http = lib.instant_delivery_report_http_status
-_r_server = lib.instant_delivery_report_server_code
-_r_message = lib.instant_delivery_report_message
-_r_channel = lib.instant_delivery_report_channel
-_r_key = lib.instant_delivery_report_idempotency_key
-_r_offset = lib.instant_delivery_report_offset
-_r_epoch = lib.instant_delivery_report_epoch
-_r_latency = lib.instant_delivery_report_latency_ns
-_r_attempts = lib.instant_delivery_report_attempts
+# The report's accessors (instant_delivery_report_*), bound once for the hot path.
+(_r_opaque, _r_outcome, _r_error, _r_http, _r_server, _r_message, _r_channel, _r_key, _r_offset, _r_epoch,
+ _r_latency, _r_attempts) = (getattr(lib, "instant_delivery_report_" + field) for field in (
+    "opaque", "outcome", "error", "http_status", "server_code", "message", "channel", "idempotency_key", "offset",
+    "epoch", "latency_ns", "attempts"))
 
 
 def _read(rep: int, outcome: int, opaque: Any) -> DeliveryReport:
