@@ -132,13 +132,16 @@ Status normalize(Channel& c, const RegistryOptions& opts) {
   Status st;
   validate_channel_name(c.name, opts.rules, st);
   if (!st) return st;
+  // Linear in the number of groups, however many a hostile file lists.
   std::vector<std::string> groups;
-  for (auto& g : c.groups) {
+  std::unordered_set<std::string_view> seen;
+  groups.reserve(c.groups.size());
+  for (const auto& g : c.groups) {
     if (g.empty()) return Status(errc::invalid_argument, "channel '" + c.name + "': empty group name");
     if (!detail::utf8_valid(g)) {
       return Status(errc::invalid_utf8, "channel '" + c.name + "': group name is not valid UTF-8");
     }
-    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(std::move(g));
+    if (seen.insert(g).second) groups.push_back(g);
   }
   c.groups = std::move(groups);
   return {};

@@ -12,6 +12,7 @@
 #include <instant/limits.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <climits>
 #include <algorithm>
@@ -112,8 +113,14 @@ bool check_either(const std::string& json, const std::string& b64, const char* a
   return false;
 }
 
-// time() is the cheapest clock read (a vDSO variable) and seconds is all a JWT needs.
-std::int64_t now_seconds() noexcept { return static_cast<std::int64_t>(std::time(nullptr)); }
+// The same clock as the Verifier's. Not time(): glibc reads a coarse clock
+// there, which can trail the real second by a tick, so a token could carry an
+// iat one second before the moment it was minted.
+std::int64_t now_seconds() noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // ---- claim groups ----------------------------------------------------------
 

@@ -738,7 +738,7 @@ typedef int instant_token_kind_t;
 #define INSTANT_TOKEN_CONNECTION 1   /* refuse a channel claim */
 #define INSTANT_TOKEN_SUBSCRIPTION 2 /* require a channel claim */
 
-/* New verify options (exp required, no leeway, 16 KiB max). Free with instant_verify_options_free. */
+/* New verify options (exp required, no leeway, 64 KiB max). Free with instant_verify_options_free. */
 INSTANT_API instant_error_t instant_verify_options_new(instant_verify_options **out);
 /* Frees verify options. NULL is a no-op. */
 INSTANT_API void instant_verify_options_free(instant_verify_options *opts);

@@ -7,8 +7,9 @@
 // object check comes on top). The client functions run against a client
 // whose max_payload is 1 byte, so an accepted payload ends in
 // INSTANT_ETOOLARGE before any I/O. Whatever a signer mints from the claims,
-// the verifier accepts (F6, F10); JSON a token or bundle carries keeps its
-// numbers as written; errors never quote the keys.
+// the verifier accepts (F6, F10), bundles of every loaded registry included
+// (fuzzed bundle options); JSON a token carries keeps its numbers as
+// written; errors never quote the keys.
 #include "fuzz_support.hpp"
 #include "json_oracle.hpp"
 
@@ -16,6 +17,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -56,13 +58,19 @@ std::string code_text(instant_error_t rc) {
   return std::to_string(rc) + " (" + instant_strerror(rc) + ": " + instant_last_error_message() + ")";
 }
 
-// The last error of a failed call: a message without secrets.
+// The input being run (a message may quote the caller's own text).
+std::string_view g_input;
+
+// The last error of a failed call: a message without secrets, unless the
+// caller's input itself holds them.
 void check_message(instant_error_t rc) {
   if (rc == INSTANT_OK) return;
   const std::string m = instant_last_error_message();
-  fuzz::check(!m.empty() && m.find(kApiKey) == std::string::npos &&
-                  m.find(kHmacKey) == std::string::npos,
-              kTarget, "error message empty or holding a key: " + m);
+  auto leaks = [&](std::string_view key) {
+    return m.find(key) != std::string::npos && g_input.find(key) == std::string_view::npos;
+  };
+  fuzz::check(!m.empty() && !leaks(kApiKey) && !leaks(kHmacKey), kTarget,
+              "error message empty or holding a key: " + m);
 }
 
 bool refusal(instant_error_t rc) { return rc == INSTANT_EJSON || rc == INSTANT_EUTF8; }
@@ -231,7 +239,8 @@ int resolve(instant_user** out, const instant_proxy_request* req, void*) {
   return user == "boom" ? 1 : 0;
 }
 
-void registry_load(std::string_view text, bool from_file) {
+void registry_load(std::string_view text, int variant) {
+  const bool from_file = (variant & 1) && fuzz::replaying();
   const fuzz::CString s(text);
   const std::string_view c_text(s.get());
   instant_registry* reg = nullptr;
@@ -255,24 +264,39 @@ void registry_load(std::string_view text, bool from_file) {
   const std::string_view judged = from_file ? text : c_text;
   if (rc == INSTANT_OK) {
     fuzz::check(fuzz::valid_json(judged), kTarget, "registry loaded text the validator refuses");
-    // The bundle of the loaded channels: valid JSON whose every token verifies.
+    // The bundle of the loaded channels, with fuzzed bundle options: valid
+    // JSON whose every token verifies.
+    static constexpr std::int64_t kLifetimes[] = {3600, 1, 315360000, 0, -1, INT64_MAX};
+    const std::int64_t lifetime = kLifetimes[(variant >> 1) % 6];
+    const int server_side = (variant >> 4) % 3;
+    instant_bundle_options* bo = nullptr;
+    instant_bundle_options_new(&bo);
+    const instant_error_t rl = instant_bundle_options_set_lifetime(bo, lifetime);
+    fuzz::check((rl == INSTANT_OK) == (lifetime >= 1 && lifetime <= 315360000), kTarget,
+                "bundle lifetime " + std::to_string(lifetime) + " gave " + code_text(rl));
+    fuzz::check(instant_bundle_options_set_server_side(bo, server_side) == INSTANT_OK, kTarget,
+                "set_server_side failed");
     instant_user* alice = nullptr;
     instant_user_new(&alice, "alice");
     instant_user_add_group(alice, "ops");
     char* bundle = nullptr;
-    const instant_error_t rb = instant_bundle_json(&bundle, env().signer, reg, alice, "csrf", 3600,
-                                                   INSTANT_SERVER_SIDE_OFF, 0);
+    const instant_error_t rb = instant_bundle_make(&bundle, env().signer, reg, alice, "csrf", bo);
     fuzz::check(rb == INSTANT_OK, kTarget, "bundle failed: " + code_text(rb));
     rapidjson::Document d;
     fuzz::check(rj_parse(d, bundle) && d.IsObject(), kTarget, "bundle is not JSON");
     check_verifies(rj_string(d, "ws_token").c_str(), INSTANT_TOKEN_CONNECTION);
     if (const auto* chans = rj_member(d, "channels"); chans && chans->IsArray()) {
       for (const auto& ch : chans->GetArray()) {
-        check_verifies(rj_string(ch, "token").c_str(), INSTANT_TOKEN_SUBSCRIPTION);
+        if (server_side == INSTANT_SERVER_SIDE_OFF) {
+          check_verifies(rj_string(ch, "token").c_str(), INSTANT_TOKEN_SUBSCRIPTION);
+        } else {
+          fuzz::check(!rj_member(ch, "token"), kTarget, "a server-side bundle entry carries a token");
+        }
       }
     }
     instant_free(bundle);
     instant_user_free(alice);
+    instant_bundle_options_free(bo);
   } else {
     if (!fuzz::valid_json(judged)) fuzz::check(refusal(rc), kTarget, "registry refusal " + code_text(rc));
     char* after = nullptr;
@@ -379,6 +403,7 @@ void client_text(std::string_view text, int which) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   env();
+  g_input = std::string_view(reinterpret_cast<const char*>(data), size);
   fuzz::Input in(data, size);
   const int fn = in.byte() % 7;
   const int variant = in.byte();
@@ -387,7 +412,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 0: claims_json(text); break;
     case 1: claims_setter(kSetters[variant % 6], text); break;
     case 2: event_data(text, variant & 1); break;
-    case 3: registry_load(text, (variant & 1) && fuzz::replaying()); break;
+    case 3: registry_load(text, variant); break;
     case 4: proxy(text, variant % 4); break;
     case 5: client_payload(text, variant % 4); break;
     default: client_text(text, variant % 3); break;
