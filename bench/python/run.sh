@@ -43,5 +43,6 @@ start_centrifugo "$WORK/config.json" "$port" "$WORK/centrifugo.log"
 echo "Python publishers, $(nproc) cores, Centrifugo $("$ROOT/.tools/bin/centrifugo" version 2>/dev/null | head -1), $ROUNDS rounds"
 "$PY" "$HERE/bench.py" "http://127.0.0.1:$port" "$key" "$ROUNDS" \
   instant-seq="$WORK/instant/bin/python" instant-batch="$WORK/instant/bin/python" \
+  instant-publisher="$WORK/instant/bin/python" \
   cent-seq="$WORK/cent/bin/python" cent-batch="$WORK/cent/bin/python" \
   django-instant="$WORK/django-instant/bin/python"

@@ -93,23 +93,41 @@ class Centrifugo:
             with open(self.config_path, "w") as f:
                 json.dump(cfg, f)
             self.log_path = os.path.join(self.dir, "centrifugo.log")
-            log = open(self.log_path, "ab")
-            self.proc = subprocess.Popen([CENTRIFUGO, "-c", self.config_path], cwd=self.dir,
-                                         stdout=log, stderr=subprocess.STDOUT)
-            deadline = time.time() + 20
-            while time.time() < deadline:
-                if self.proc.poll() is not None:
-                    break
-                try:
-                    with urllib.request.urlopen(f"{self.url}/health", timeout=1,
-                                                context=self._ssl_context()) as r:
-                        if r.status == 200:
-                            return
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    time.sleep(0.05)
-            self.stop()
+            if self._launch():
+                return
             last_log = open(self.log_path, errors="replace").read()
         raise RuntimeError("Centrifugo did not start:\n" + last_log)
+
+    def _launch(self):
+        """Starts the process on self.port and waits for /health; False (stopped) when it fails."""
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([CENTRIFUGO, "-c", self.config_path], cwd=self.dir,
+                                         stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1,
+                                            context=self._ssl_context()) as r:
+                    if r.status == 200:
+                        return True
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.05)
+        self.stop()
+        return False
+
+    def kill(self):
+        """SIGKILL: the server dies as in a crash, nothing flushed."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def restart(self):
+        """Starts the same config on the same port again (after kill or stop)."""
+        self.stop()
+        if not self._launch():
+            raise RuntimeError("Centrifugo did not restart:\n" + open(self.log_path, errors="replace").read())
 
     def _ssl_context(self):
         if self.scheme != "https":

@@ -1,43 +1,11 @@
 """Several Centrifugo nodes on Redis (SPEC §5): a publish made with instant on
 one node reaches a real client connected to another node, and `instant info`
-sees every node. Redis is Debian's redis-server, started and stopped here."""
+sees every node. Redis is Debian's redis-server (conftest.py's redis_url)."""
 import json
-import shutil
-import socket
-import subprocess
 import time
 
-import pytest
-
-from conftest import free_port, run_cli
+from conftest import run_cli
 from test_tokens_client import LiveClient
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server not found: run scripts/bootstrap")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            pass
-        if time.time() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("redis-server did not start")
-        time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
 
 
 def test_publish_on_one_node_reaches_a_client_on_another(centrifugo_factory, redis_url):

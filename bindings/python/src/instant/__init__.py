@@ -8,6 +8,8 @@ over instant's C ABI (libinstant_c, shipped inside this package).
     token = signer.connection_token("alice")
 
 Client (sync, shareable between threads; apublish & co. are awaitable),
+Publisher (asynchronous: publish returns at once, one DeliveryReport per
+publication through a callback, a Future or an awaitable),
 Signer / Verifier (JWTs), Registry / User / bundle (django-instant's channels
 and endpoint payload), ProxyHandler (Centrifugo's proxies), genconfig (a
 Centrifugo config). Errors are InstantError subclasses (instant.errors).
@@ -23,10 +25,12 @@ from .errors import (AlreadyExists, CentrifugoError, Closed, ConfigError, ErrorC
                      TransportError, Unauthorized)
 from .genconfig import GeneratedConfig, genconfig, random_secret
 from .proxy import PROXY_KINDS, ProxyHandler, ProxyRequest
+from .publisher import Delivery, DeliveryReport, Publisher
 from .tokens import Signer, VerifiedToken, Verifier, jwks
 
 __all__ = [
     "Client", "Position", "PublishOptions", "Outcome", "BroadcastItem", "Batch", "BatchReply",
+    "Publisher", "DeliveryReport", "Delivery",
     "Signer", "Verifier", "VerifiedToken", "jwks",
     "Level", "Channel", "User", "Registry", "bundle", "validate_channel", "channel_namespace", "private_name",
     "ProxyHandler", "ProxyRequest", "PROXY_KINDS",

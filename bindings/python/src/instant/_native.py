@@ -371,13 +371,19 @@ def text(p: Optional[bytes]) -> str:
     return p.decode("utf-8") if p else ""
 
 
+# json.dumps with these options would build an encoder per call (half its cost).
+_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def json_bytes(value: Any) -> bytes:
     """JSON text: bytes and str are taken as JSON text already, anything else is serialized."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass")
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _encode_json(value).encode("utf-8")
 
 
 def strv(items: List[bytes]) -> "ctypes.Array[ctypes.c_char_p]":

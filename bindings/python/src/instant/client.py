@@ -12,6 +12,7 @@ import ctypes
 import dataclasses
 import functools
 import json
+import threading
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import _native as n
@@ -127,17 +128,19 @@ class Batch(n.Handle):
 
 
 class _Event(n.Handle):
-    """The envelope fields beyond channel and message (an instant_event); ptr
-    is None (NULL) when none is set."""
+    """The envelope fields beyond channel and message (an instant_event), for
+    one call in a `with` block; ptr is None (NULL) when none is set."""
 
     _free = lib.instant_event_free
 
     @classmethod
     def of(cls, data: Any, event_class: Optional[str], bucket: Optional[str], site: Optional[str],
            options: Dict[str, Any]) -> "_Event":
+        if not event_class and not bucket and site is None and not options:
+            if data is None:
+                return _NO_EVENT
+            return _ScratchEvent.with_data(n.json_bytes(data))
         self = cls()
-        if data is None and not event_class and not bucket and site is None and not options:
-            return self
         self._adopt(n.new_handle(lib.instant_event_new))
         if data is not None:
             check(lib.instant_event_set_data(self._h, n.json_bytes(data)))
@@ -157,6 +160,44 @@ class _Event(n.Handle):
         return self._h
 
 
+_NO_EVENT = _Event()
+_scratch = threading.local()
+
+
+class _ScratchEvent(_Event):
+    """A thread's reused event for the common call, data and nothing else
+    (set_data replaces the data): no new and free per publish (bench/python).
+    In use from with_data() to the `with` block's end, so a call re-entered on
+    the same thread (a signal handler) takes a fresh one; freed with its thread."""
+
+    busy = False
+
+    @classmethod
+    def with_data(cls, payload: bytes) -> "_Event":
+        ev = getattr(_scratch, "event", None)
+        if ev is None or ev.busy:
+            ev = cls()
+            ev._adopt(n.new_handle(lib.instant_event_new))
+            if getattr(_scratch, "event", None) is None:
+                _scratch.event = ev
+        ev.busy = True
+        try:
+            check(lib.instant_event_set_data(ev._h, payload))
+        except BaseException:
+            ev.busy = False
+            raise
+        return ev
+
+    def close(self) -> None:
+        self.busy = False  # kept for the thread's next call
+
+    def __del__(self) -> None:
+        try:
+            n.Handle.close(self)
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
 def _async(method: Any) -> Any:
     """The awaitable form of a blocking Client method (runs in the loop's default executor)."""
 
@@ -169,31 +210,23 @@ def _async(method: Any) -> Any:
     return run
 
 
-class Client(n.Handle):
-    """A Centrifugo server API client.
+class _Config(n.Handle):
+    """An instant_config: the environment's settings (from_env) or the
+    defaults, then the keyword settings Client and Publisher share. Seconds
+    for timeouts; envelope "object" or "string"."""
 
-    Client() reads the environment like django-instant's settings
-    (CENTRIFUGO_URL, or CENTRIFUGO_HOST + CENTRIFUGO_PORT; CENTRIFUGO_API_KEY;
-    SITE_NAME; INSTANT_TIMEOUT_MS, ...); keyword arguments override it, and
-    from_env=False starts from the defaults instead. Timeouts are in seconds.
-    envelope="string" sends the django-instant envelope as a JSON string (for
-    frontends written for django-instant). max_payload / max_reply bound the
-    bytes sent and read. idempotency_keys (on by default) gives every publish
-    without its own key a generated one, so a resend after a lost reply is
-    dropped by Centrifugo. No I/O happens here.
-    """
+    _free = lib.instant_config_free
 
-    _free = lib.instant_client_free
-
-    def __init__(self, url: Optional[str] = None, api_key: Optional[str] = None, *,
+    def __init__(self, from_env: bool, url: Optional[str] = None, api_key: Optional[str] = None, *,
                  site: Optional[str] = None, timeout: Optional[float] = None,
                  connect_timeout: Optional[float] = None, verify_tls: Optional[bool] = None,
                  ca_file: Optional[str] = None, proxy: Optional[str] = None,
                  envelope: Optional[str] = None, legacy_api: Optional[bool] = None,
                  max_payload: Optional[int] = None, max_reply: Optional[int] = None,
-                 idempotency_keys: Optional[bool] = None, from_env: bool = True) -> None:
-        cfg = n.new_handle(lib.instant_config_from_env if from_env else lib.instant_config_new)
+                 idempotency_keys: Optional[bool] = None) -> None:
+        self._adopt(n.new_handle(lib.instant_config_from_env if from_env else lib.instant_config_new))
         try:
+            cfg = self._h
             if url is not None:
                 check(lib.instant_config_set_url(cfg, b(url)))
             if api_key is not None:
@@ -224,9 +257,41 @@ class Client(n.Handle):
                 check(lib.instant_config_set_idempotency_keys(cfg, int(bool(idempotency_keys))))
             self.url: str = n.text(lib.instant_config_url(cfg))
             self.site: str = n.text(lib.instant_config_site(cfg))
-            self._adopt(n.new_handle(lib.instant_client_new, cfg))
-        finally:
-            lib.instant_config_free(cfg)
+        except BaseException:
+            self.close()
+            raise
+
+
+class Client(n.Handle):
+    """A Centrifugo server API client.
+
+    Client() reads the environment like django-instant's settings
+    (CENTRIFUGO_URL, or CENTRIFUGO_HOST + CENTRIFUGO_PORT; CENTRIFUGO_API_KEY;
+    SITE_NAME; INSTANT_TIMEOUT_MS, ...); keyword arguments override it, and
+    from_env=False starts from the defaults instead. Timeouts are in seconds.
+    envelope="string" sends the django-instant envelope as a JSON string (for
+    frontends written for django-instant). max_payload / max_reply bound the
+    bytes sent and read. idempotency_keys (on by default) gives every publish
+    without its own key a generated one, so a resend after a lost reply is
+    dropped by Centrifugo. No I/O happens here.
+    """
+
+    _free = lib.instant_client_free
+
+    def __init__(self, url: Optional[str] = None, api_key: Optional[str] = None, *,
+                 site: Optional[str] = None, timeout: Optional[float] = None,
+                 connect_timeout: Optional[float] = None, verify_tls: Optional[bool] = None,
+                 ca_file: Optional[str] = None, proxy: Optional[str] = None,
+                 envelope: Optional[str] = None, legacy_api: Optional[bool] = None,
+                 max_payload: Optional[int] = None, max_reply: Optional[int] = None,
+                 idempotency_keys: Optional[bool] = None, from_env: bool = True) -> None:
+        with _Config(from_env, url, api_key, site=site, timeout=timeout, connect_timeout=connect_timeout,
+                     verify_tls=verify_tls, ca_file=ca_file, proxy=proxy, envelope=envelope,
+                     legacy_api=legacy_api, max_payload=max_payload, max_reply=max_reply,
+                     idempotency_keys=idempotency_keys) as cfg:
+            self.url: str = cfg.url
+            self.site: str = cfg.site
+            self._adopt(n.new_handle(lib.instant_client_new, cfg._h))
 
     @classmethod
     def from_env(cls) -> "Client":

@@ -3,7 +3,9 @@
 Every exception carries `code` (an ErrorCode, the C ABI's stable negative
 number), `kind` (its name: "timeout", "server_error", ...), `message` (never
 holds a secret), `http_status` (0 without an HTTP reply) and `server_code`
-(Centrifugo's error code, 0 when the server sent none).
+(Centrifugo's error code, 0 when the server sent none); an exception that
+reports a Publisher's failed publication also carries that `report` (a
+DeliveryReport; None otherwise).
 
     InstantError
     ├── InvalidArgument (also ValueError)  invalid_argument, invalid_json, invalid_utf8,
@@ -92,7 +94,10 @@ KINDS: Dict[int, str] = {
 
 
 class InstantError(Exception):
-    """A failed instant call. Attributes: code, kind, message, http_status, server_code."""
+    """A failed instant call. Attributes: code, kind, message, http_status, server_code,
+    report (the Publisher's DeliveryReport of a failed publication, else None)."""
+
+    report: Any = None
 
     def __init__(self, code: int, message: str, http_status: int = 0, server_code: int = 0) -> None:
         try:
