@@ -45,6 +45,18 @@ def test_bad_channel_and_oversize_payload():
     raised(lambda: instant.validate_channel(""), instant.InvalidArgument, "invalid_channel")
 
 
+def test_a_nul_inside_a_string_is_refused_not_cut():
+    # A C string would end at the NUL: "a\0b" must not become channel "a".
+    with instant.Client(url="http://127.0.0.1:1", api_key="k", from_env=False) as c:
+        raised(lambda: c.publish("news\x00evil", "m"), instant.InvalidArgument, "invalid_argument")
+        raised(lambda: c.publish("news", "m\x00ore"), instant.InvalidArgument, "invalid_argument")
+    raised(lambda: instant.validate_channel("a\x00b"), instant.InvalidArgument, "invalid_argument")
+    # Keys go with their length: a NUL there is part of the key, not an end.
+    key = "0123456789abcdef\x000123456789abcdef"
+    token = instant.Signer.hmac(key).connection_token("alice")
+    assert instant.Verifier().add_hmac(key).verify(token).sub == "alice"
+
+
 def test_configuration_errors():
     raised(lambda: instant.Client(url="ftp://nowhere", api_key="k", from_env=False), instant.ConfigError, "config")
     with instant.Client(url="http://127.0.0.1:1", from_env=False) as c:  # no API key: refused before I/O

@@ -334,11 +334,23 @@ bind(lib, SIGNATURES)
 Text = Union[str, bytes]
 
 
-def b(s: Optional[Text]) -> Optional[bytes]:
-    """A str (UTF-8) or bytes argument as bytes; None stays None (NULL)."""
+def raw(s: Optional[Text]) -> Optional[bytes]:
+    """A str (UTF-8) or bytes argument as bytes, NULs included (for the C
+    functions that take a length: keys, payloads); None stays None."""
     if s is None:
         return None
     return s.encode("utf-8", "surrogatepass") if isinstance(s, str) else bytes(s)
+
+
+def b(s: Optional[Text]) -> Optional[bytes]:
+    """A str (UTF-8) or bytes argument for a NUL-terminated C string; None
+    stays None (NULL). A NUL inside would silently cut the string short in C,
+    so it is refused (InvalidArgument)."""
+    out = raw(s)
+    if out is not None and b"\0" in out:
+        from .errors import InvalidArgument
+        raise InvalidArgument(-1, "invalid argument: a string holds a NUL character (C strings end there)")
+    return out
 
 
 def check(rc: int) -> None:

@@ -61,7 +61,7 @@ class Signer(n.Handle):
              allow_weak: bool = False) -> "Signer":
         """An HS256/384/512 signer; key is str or bytes, at least as long as the
         hash (ConfigError kind weak_key otherwise, unless allow_weak)."""
-        k = b(key) or b""
+        k = n.raw(key) or b""
         return cls._make(lib.instant_signer_new_hmac, (k, len(k)), alg, lifetime, kid, allow_weak)
 
     @classmethod
@@ -166,7 +166,7 @@ class Verifier(n.Handle):
     def add_hmac(self, key: n.Text, alg: str = "HS256", *, kid: Optional[str] = None,
                  allow_weak: bool = False) -> "Verifier":
         """Accepts tokens signed with this HMAC key (kid: only tokens naming it)."""
-        k = b(key) or b""
+        k = n.raw(key) or b""
         check(lib.instant_verifier_add_hmac(self._ptr, k, len(k), _algorithm(alg), b(kid), int(allow_weak)))
         return self
 
