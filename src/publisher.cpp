@@ -68,8 +68,9 @@ struct Item {
 };
 
 struct Lane {
-  std::mutex mu;              // guards inbox
+  std::mutex mu;              // guards inbox, and every write of enqueued
   std::vector<Item> inbox;    // appended by producers
+  std::atomic<std::uint64_t> enqueued{0};    // publications accepted into this lane
   // The rest belongs to the I/O thread.
   std::deque<Item> queue;     // not yet sent
   std::vector<Item> batch;    // on the wire, or waiting for its retry
@@ -125,7 +126,7 @@ class Histogram {
 };
 
 struct Counters {
-  std::atomic<std::uint64_t> enqueued{0}, delivered{0}, failed{0}, possibly{0}, purged{0},
+  std::atomic<std::uint64_t> delivered{0}, failed{0}, possibly{0}, purged{0},
       retried{0}, batches{0}, bytes{0}, queue_full{0};
   std::atomic<std::size_t> in_flight{0};
 };
@@ -191,10 +192,15 @@ struct Publisher::Impl {
   Histogram latency;
 
   // Queue bound: publications (and bytes) from publish() to their report.
+  // The I/O thread gives room back once per loop (release), not per report.
   std::atomic<std::size_t> outstanding{0};
   std::atomic<std::size_t> outstanding_bytes{0};
-  std::atomic<std::size_t> pending{0};  // in inboxes, not yet taken by the I/O thread
-  std::atomic<bool> io_idle{false};     // the I/O thread sleeps with nothing to do
+  std::size_t release_count = 0, release_bytes = 0;  // I/O thread only: reported, not yet given back
+  // The I/O thread sleeps with nothing to do. It sets this, then looks at
+  // every inbox under its mutex; a producer appends under that mutex, then
+  // reads this: either the I/O thread sees the publication or the producer
+  // sees the flag (and wakes it).
+  std::atomic<bool> io_idle{false};
   std::atomic<int> flushing{0};
   std::atomic<bool> closing{false};
   std::atomic<bool> stop{false};
@@ -243,11 +249,12 @@ struct Publisher::Impl {
       std::lock_guard<std::mutex> lk(lane.mu);
       lane.inbox.push_back(std::move(item));
       depth = lane.inbox.size();
+      lane.enqueued.store(lane.enqueued.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
-    counters.enqueued.fetch_add(1, std::memory_order_relaxed);
-    pending.fetch_add(1);  // seq_cst: pairs with io_idle in the I/O thread
     // Wake the I/O thread only when it sleeps idle, or when a batch is full.
-    if ((io_idle.load() && io_idle.exchange(false)) || depth == cfg.batch_max_messages) {
+    // Relaxed is enough: the lane mutex orders this read after the I/O
+    // thread's store of true whenever its look at this inbox came first.
+    if ((io_idle.load(std::memory_order_relaxed) && io_idle.exchange(false)) || depth == cfg.batch_max_messages) {
       transport->wakeup();
     }
     return {};
@@ -340,20 +347,21 @@ struct Publisher::Impl {
       take_inboxes();
       if (purge_requested.load()) do_purge();
       expire(now);
+      release();
       for (std::size_t i = 0; i < lanes.size(); ++i) maybe_send(static_cast<int>(i), now);
       if (stop.load()) break;  // close() flushed first; finish() reports the rest
       const int wait = next_wait(now);
       done.clear();
       transport->run_once(wait, done);
-      io_idle.store(false);
+      if (io_idle.load(std::memory_order_relaxed)) io_idle.store(false);  // no write of a line producers read
       for (auto& c : done) complete(c);
+      release();
       notify_waiters();
     }
     finish();
   }
 
   void take_inboxes() {
-    if (pending.load() == 0) return;
     for (auto& lp : lanes) {
       Lane& lane = *lp;
       {
@@ -363,18 +371,18 @@ struct Publisher::Impl {
         if (lane.inbox.empty()) continue;
         spare.swap(lane.inbox);
       }
-      pending.fetch_sub(spare.size());
       for (auto& it : spare) lane.queue.push_back(std::move(it));
       spare.clear();
     }
   }
 
-  bool idle_everywhere() const {
-    if (pending.load() != 0) return false;
-    for (const auto& lp : lanes) {
-      if (!lp->queue.empty() || !lp->batch.empty() || lp->sending) return false;
+  // True when some producer appended since the last take_inboxes.
+  bool inbox_waiting() {
+    for (auto& lp : lanes) {
+      std::lock_guard<std::mutex> lk(lp->mu);
+      if (!lp->inbox.empty()) return true;
     }
-    return true;
+    return false;
   }
 
   int next_wait(Clock::time_point now) {
@@ -399,7 +407,7 @@ struct Publisher::Impl {
     if (!work && !stop.load()) {
       // Going to sleep with nothing queued: a producer must wake us.
       io_idle.store(true);
-      if (pending.load() != 0) {
+      if (inbox_waiting()) {
         io_idle.store(false);
         return 0;
       }
@@ -624,6 +632,7 @@ struct Publisher::Impl {
       }
     }
     purge_requested.store(false);
+    release();
     std::lock_guard<std::mutex> lk(wait_mu);
     purge_result = n;
     purge_done = true;
@@ -649,6 +658,7 @@ struct Publisher::Impl {
         l.queue.pop_front();
       }
     }
+    release();
     notify_waiters(true);
   }
 
@@ -676,9 +686,18 @@ struct Publisher::Impl {
         // A throwing callback must not take the I/O thread down.
       }
     }
-    outstanding_bytes.fetch_sub(it.buf.size());
-    outstanding.fetch_sub(1);
+    ++release_count;
+    release_bytes += it.buf.size();
     std::string().swap(it.buf);
+  }
+
+  // Gives the room of the publications reported since the last call back to
+  // the queue bound (before waiters are woken).
+  void release() {
+    if (release_count == 0) return;
+    outstanding_bytes.fetch_sub(release_bytes);
+    outstanding.fetch_sub(release_count);
+    release_count = release_bytes = 0;
   }
 
   void latency_hist_record(Clock::duration d) {
@@ -911,7 +930,7 @@ PublisherStats Publisher::stats() const {
   PublisherStats s;
   if (!impl_) return s;
   const auto& c = impl_->counters;
-  s.enqueued = c.enqueued.load();
+  for (const auto& l : impl_->lanes) s.enqueued += l->enqueued.load(std::memory_order_relaxed);
   s.delivered = c.delivered.load();
   s.failed = c.failed.load();
   s.possibly_delivered = c.possibly.load();
