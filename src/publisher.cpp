@@ -386,7 +386,6 @@ struct Publisher::Impl {
   }
 
   int next_wait(Clock::time_point now) {
-    using std::chrono::duration_cast;
     using std::chrono::milliseconds;
     Clock::time_point wake = now + milliseconds(1000);
     bool work = false;
@@ -412,8 +411,9 @@ struct Publisher::Impl {
         return 0;
       }
     }
-    const auto ms = duration_cast<milliseconds>(wake - now).count();
-    return static_cast<int>(std::clamp<long long>(ms + 1, 0, 1000));
+    // Rounded up, not truncated plus one: a linger of L ms waits L ms, not up to L + 1.
+    const auto ms = std::chrono::ceil<milliseconds>(wake - now).count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 1000));
   }
 
   std::chrono::milliseconds backoff(int failures) {
