@@ -82,12 +82,19 @@ struct Lane {
   Status last_failure;        // the latest transient failure of this lane
 };
 
-// Report latencies, log-linear buckets: 8 per power of two of microseconds.
+// Adds n to a counter only one thread writes (readers load it): a load and a
+// store, not a locked read-modify-write.
+template <class T>
+void bump(std::atomic<T>& a, T n = 1) noexcept {
+  a.store(a.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+// Report latencies (recorded by the I/O thread alone), log-linear buckets: 8 per power of two of microseconds.
 class Histogram {
  public:
   void record(std::chrono::nanoseconds d) noexcept {
     const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, d.count() / 1000));
-    counts_[bucket(us)].fetch_add(1, std::memory_order_relaxed);
+    bump<std::uint64_t>(counts_[bucket(us)]);
     std::uint64_t m = max_.load(std::memory_order_relaxed);
     while (us > m && !max_.compare_exchange_weak(m, us, std::memory_order_relaxed)) {
     }
@@ -219,6 +226,7 @@ struct Publisher::Impl {
   std::atomic<bool> running{false};      // the I/O thread has not been joined
   std::mutex close_mu;                   // one close at a time
   std::vector<Item> spare;               // I/O thread only: swapped with inboxes
+  std::vector<Item> retry;               // I/O thread only: swapped with a lane's batch (complete)
   std::mt19937_64 rng;                 // jitter; I/O thread only
   detail::JsonDoc reply;               // I/O thread only
   std::vector<detail::MultiTransport::Completion> done;  // I/O thread only
@@ -249,7 +257,7 @@ struct Publisher::Impl {
       std::lock_guard<std::mutex> lk(lane.mu);
       lane.inbox.push_back(std::move(item));
       depth = lane.inbox.size();
-      lane.enqueued.store(lane.enqueued.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      bump<std::uint64_t>(lane.enqueued);  // one writer at a time: the mutex
     }
     // Wake the I/O thread only when it sleeps idle, or when a batch is full.
     // Relaxed is enough: the lane mutex orders this read after the I/O
@@ -496,13 +504,14 @@ struct Publisher::Impl {
       // is sent again; its keys make that harmless.
       return transient(l, Status(errc::malformed_reply, "the batch reply does not list one reply per command", 200));
     }
-    std::vector<Item> retry;
+    retry.clear();
     std::size_t i = 0;
     for (const auto r : replies.elements()) {
       Item& it = l.batch[i++];
       settle(it, r.value, retry);
     }
-    l.batch = std::move(retry);
+    l.batch.swap(retry);  // both keep their room: no reallocation per batch
+    retry.clear();
     if (l.batch.empty()) {
       l.failures = 0;
       l.last_failure.clear();
@@ -666,9 +675,9 @@ struct Publisher::Impl {
     const auto latency = Clock::now() - it.enqueued;
     latency_hist_record(latency);
     switch (outcome) {
-      case Delivery::delivered: counters.delivered.fetch_add(1, std::memory_order_relaxed); break;
-      case Delivery::failed: counters.failed.fetch_add(1, std::memory_order_relaxed); break;
-      case Delivery::possibly_delivered: counters.possibly.fetch_add(1, std::memory_order_relaxed); break;
+      case Delivery::delivered: bump<std::uint64_t>(counters.delivered); break;
+      case Delivery::failed: bump<std::uint64_t>(counters.failed); break;
+      case Delivery::possibly_delivered: bump<std::uint64_t>(counters.possibly); break;
     }
     if (cfg.on_delivery && !(cfg.report_failures_only && outcome == Delivery::delivered)) {
       DeliveryReport r;
