@@ -4,8 +4,6 @@ malformed input, a dead endpoint."""
 import base64
 import json
 import subprocess
-import threading
-import time
 import urllib.request
 
 import pytest
@@ -87,20 +85,11 @@ def test_100k_events_exactly_once_across_a_centrifugo_restart(centrifugo_factory
     channels = [f"srestart_{c}" for c in range(10)]
     proc = subprocess.Popen([CLI, "stream"], env=srv.env(), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    restarted = threading.Event()
-
-    def outage():
-        srv.kill()
-        time.sleep(1.0)
-        srv.restart()
-        restarted.set()
-
-    killer = None
+    killer = restarted = None
     for i in range(100000):
         if i == 30000:
             proc.stdin.flush()
-            killer = threading.Thread(target=outage)
-            killer.start()
+            killer, restarted = srv.outage(1.0)
         proc.stdin.write(json.dumps({"channel": channels[i % 10], "message": "m",
                                      "data": {"seq": i // 10}}).encode() + b"\n")
     out, err = proc.communicate(timeout=120)  # closes stdin: the end of the input
