@@ -59,6 +59,15 @@ void set_common_options(CURL* e, const TransportOptions& o) {
   curl_easy_setopt(e, CURLOPT_PROXY, o.proxy.c_str());
 }
 
+void set_post_options(CURL* e, const TransportOptions& o, curl_slist* headers, curl_write_callback write) {
+  set_common_options(e, o);
+  curl_easy_setopt(e, CURLOPT_POST, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "instant/" INSTANT_VERSION_STRING);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout.count()));
+}
+
 SlistPtr header_list(const TransportOptions& o) {
   curl_slist* list = nullptr;
   for (const auto& h : o.headers) {
@@ -361,13 +370,7 @@ class CurlTransport final : public Transport {
       c.close();
       c.h.reset(curl_easy_init());
       if (!c.h) return Status(errc::internal, "could not create an HTTP handle");
-      CURL* e = c.h.get();
-      set_common_options(e, opts_);
-      curl_easy_setopt(e, CURLOPT_POST, 1L);
-      curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
-      curl_easy_setopt(e, CURLOPT_USERAGENT, "instant/" INSTANT_VERSION_STRING);
-      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
+      set_post_options(c.h.get(), opts_, headers_.get(), write_cb);
     }
     CURL* e = c.h.get();
     Sink sink{&out.body, opts_.max_response};

@@ -6,7 +6,6 @@
 #include "detail/curl.hpp"
 #include "detail/transport.hpp"
 
-#include <instant/version.h>
 
 #include <algorithm>
 #include <atomic>
@@ -58,14 +57,9 @@ class CurlMulti final : public MultiTransport {
       s.easy.reset(curl_easy_init());
       if (!s.easy) return Status(errc::internal, "could not create an HTTP handle");
       CURL* e = s.easy.get();
-      set_common_options(e, opts_);
-      curl_easy_setopt(e, CURLOPT_POST, 1L);
-      curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_.get());
-      curl_easy_setopt(e, CURLOPT_USERAGENT, "instant/" INSTANT_VERSION_STRING);
-      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+      set_post_options(e, opts_, headers_.get(), collect);
       curl_easy_setopt(e, CURLOPT_WRITEDATA, &s);
       curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s.errbuf);
-      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.timeout.count()));
       curl_easy_setopt(e, CURLOPT_PRIVATE, &s);
       s.limit = opts_.max_response;
     }

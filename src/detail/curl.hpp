@@ -32,6 +32,10 @@ Status curl_global() noexcept;
 // explicit proxy (the http_proxy variables are never read).
 void set_common_options(CURL* e, const TransportOptions& o);
 
+// A handle for curl's own HTTP: the common options, then POST with
+// `headers`, instant's User-Agent, `write` for the body and o.timeout.
+void set_post_options(CURL* e, const TransportOptions& o, curl_slist* headers, curl_write_callback write);
+
 // The request headers (o.headers, "Expect:" off) as a curl list; null when
 // out of memory.
 SlistPtr header_list(const TransportOptions& o);

@@ -251,6 +251,15 @@ TEST_CASE("Publisher: a batch read and then dropped is resent with the same keys
   pc.retry_backoff = std::chrono::milliseconds(10);
   instant::Publisher pub(pc);
   for (int i = 0; i < 10; ++i) pub.publish_raw({"news", "{\"i\":" + std::to_string(i) + "}", "", {}}, {opaque(static_cast<std::uintptr_t>(i) + 1)});
+  // No flush before the first request is on the wire: a flush could catch
+  // the I/O thread between taking part of the ten and sending.
+  for (int i = 0; i < 1000; ++i) {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      if (!bodies.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   pub.flush(std::chrono::seconds(10));
   CHECK(reports.each_once(10));
   CHECK(reports.delivered == 10);

@@ -14,6 +14,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -128,6 +129,22 @@ class Centrifugo:
         self.stop()
         if not self._launch():
             raise RuntimeError("Centrifugo did not restart:\n" + open(self.log_path, errors="replace").read())
+
+    def outage(self, seconds=1.0):
+        """Starts an outage in a background thread: SIGKILL now, restart on the
+        same port `seconds` later. Returns (the thread, an Event set once the
+        server answers again)."""
+        restarted = threading.Event()
+
+        def run():
+            self.kill()
+            time.sleep(seconds)
+            self.restart()
+            restarted.set()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread, restarted
 
     def _ssl_context(self):
         if self.scheme != "https":

@@ -472,20 +472,11 @@ def test_exactly_once_across_a_centrifugo_restart(centrifugo_factory, redis_url)
     srv = centrifugo_factory({**BIG_HISTORY, "engine": {"type": "redis", "redis": {"address": [redis_url]}}})
     channels = [f"prestart_{c}" for c in range(20)]
     got = Collector()
-    restarted = threading.Event()
-
-    def outage():
-        srv.kill()
-        time.sleep(1.0)
-        srv.restart()
-        restarted.set()
-
     with publisher_for(srv, on_delivery=got, retry_backoff=(0.05, 0.5)) as pub:
-        killer = None
+        killer = restarted = None
         for seq in range(1000):
             if seq == 300:
-                killer = threading.Thread(target=outage)
-                killer.start()
+                killer, restarted = srv.outage(1.0)
             for c in channels:
                 pub.publish(c, "m", data={"seq": seq}, opaque=Ref(c, seq), block=60)
             if seq == 600:
