@@ -369,7 +369,13 @@ struct Publisher::Impl {
     for (;;) {
       const auto now = Clock::now();
       take_inboxes();
-      if (purge_requested.load()) do_purge();
+      if (purge_requested.load()) {
+        // Taken again once the request is seen: everything published
+        // before purge() was called is in the queues now, not left in an
+        // inbox filled after the take above.
+        take_inboxes();
+        do_purge();
+      }
       expire(now);
       release();
       for (std::size_t i = 0; i < lanes.size(); ++i) maybe_send(static_cast<int>(i), now);
