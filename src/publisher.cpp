@@ -69,6 +69,10 @@ struct Item {
   }
 };
 
+// The room an emptied inbox buffer keeps: about what one I/O loop takes from
+// a lane at full rate (a bigger one, left by a burst, is freed).
+constexpr std::size_t kKeepInboxBytes = 256u << 10;
+
 struct Lane {
   std::mutex mu;              // guards inbox, inbox_bytes, and every write of enqueued
   std::vector<Item> inbox;    // appended by producers
@@ -413,8 +417,9 @@ struct Publisher::Impl {
       }
       spare.clear();
       spare_bytes.clear();
-      // A burst's buffer is not kept: at most batch_max_bytes per lane stays.
-      if (spare_bytes.capacity() > cfg.batch_max_bytes) std::string().swap(spare_bytes);
+      // A burst's buffer is not kept: at most kKeepInboxBytes stays per lane
+      // (and one more here).
+      if (spare_bytes.capacity() > kKeepInboxBytes) std::string().swap(spare_bytes);
     }
   }
 
