@@ -48,11 +48,9 @@ using detail::JsonValue;
 
 // One queued publication. `buf` holds, back to back, the batch command
 // ({"publish":{...}} or {"broadcast":{...}}), the channel and the
-// idempotency key: one allocation per publication, made and freed by the
-// I/O thread (in an inbox, the bytes are in the lane's inbox_bytes).
+// idempotency key: one allocation per publication.
 struct Item {
   std::string buf;
-  std::uint32_t size = 0;  // bytes of buf
   std::uint32_t cmd_len = 0;
   std::uint32_t chan_len = 0;
   void* opaque = nullptr;
@@ -69,14 +67,9 @@ struct Item {
   }
 };
 
-// The room an emptied inbox buffer keeps: about what one I/O loop takes from
-// a lane at full rate (a bigger one, left by a burst, is freed).
-constexpr std::size_t kKeepInboxBytes = 256u << 10;
-
 struct Lane {
-  std::mutex mu;              // guards inbox, inbox_bytes, and every write of enqueued
+  std::mutex mu;              // guards inbox, and every write of enqueued
   std::vector<Item> inbox;    // appended by producers
-  std::string inbox_bytes;    // the inbox's publications, back to back
   std::atomic<std::uint64_t> enqueued{0};    // publications accepted into this lane
   // The rest belongs to the I/O thread.
   std::deque<Item> queue;     // not yet sent
@@ -233,7 +226,6 @@ struct Publisher::Impl {
   std::atomic<bool> running{false};      // the I/O thread has not been joined
   std::mutex close_mu;                   // one close at a time
   std::vector<Item> spare;               // I/O thread only: swapped with inboxes
-  std::string spare_bytes;               // I/O thread only: swapped with inbox_bytes
   std::vector<Item> retry;               // I/O thread only: swapped with a lane's batch (complete)
   std::mt19937_64 rng;                 // jitter; I/O thread only
   detail::JsonDoc reply;               // I/O thread only
@@ -249,36 +241,23 @@ struct Publisher::Impl {
 
   // ---- producer side --------------------------------------------------------
 
-  // `record`: the item's bytes (command, channel, key), copied into the
-  // lane's inbox_bytes under its mutex.
-  Status enqueue(Item&& item, std::string_view record, const EnqueueOptions& e) {
+  Status enqueue(Item&& item, const EnqueueOptions& e) {
     if (closing.load(std::memory_order_acquire)) {
       return Status(errc::closed, "the publisher is closed");
     }
-    const std::size_t bytes = record.size();
+    const std::size_t bytes = item.buf.size();
     if (!reserve(bytes, e.block)) return refused();
     const auto now = Clock::now();
     item.enqueued = now;
     item.deadline = now + cfg.message_timeout;
     item.opaque = e.opaque;
-    item.size = static_cast<std::uint32_t>(bytes);
-    Lane& lane = *lanes[std::hash<std::string_view>()(record.substr(item.cmd_len, item.chan_len)) % lanes.size()];
+    Lane& lane = *lanes[std::hash<std::string_view>()(item.channel()) % lanes.size()];
     std::size_t depth;
-    try {
+    {
       std::lock_guard<std::mutex> lk(lane.mu);
       lane.inbox.push_back(std::move(item));
-      try {
-        lane.inbox_bytes.append(record.data(), record.size());
-      } catch (...) {
-        lane.inbox.pop_back();  // inbox and inbox_bytes stay in step
-        throw;
-      }
       depth = lane.inbox.size();
       bump<std::uint64_t>(lane.enqueued);  // one writer at a time: the mutex
-    } catch (...) {  // out of memory: not queued, its room given back
-      outstanding.fetch_sub(1);
-      outstanding_bytes.fetch_sub(bytes);
-      throw;
     }
     // Wake the I/O thread only when it sleeps idle, or when a batch is full.
     // Relaxed is enough: the lane mutex orders this read after the I/O
@@ -353,18 +332,19 @@ struct Publisher::Impl {
                                          " bytes) exceeds batch_max_bytes (" +
                                          std::to_string(cfg.batch_max_bytes) + ")");
     }
-    std::memcpy(sb.Push(channel.size()), channel.data(), channel.size());
-    std::memcpy(sb.Push(key.size()), key.data(), key.size());
     Item item;
+    item.buf.reserve(n + channel.size() + key.size());
+    item.buf.append(sb.GetString(), n);
+    item.buf.append(channel.data(), channel.size());
+    item.buf.append(key.data(), key.size());
     item.cmd_len = static_cast<std::uint32_t>(n);
     item.chan_len = static_cast<std::uint32_t>(channel.size());
     item.broadcast = broadcast;
-    Status st = enqueue(std::move(item), {sb.GetString(), sb.GetSize()}, e);
     if (n > 65536) {  // one huge publication must not pin memory in this thread
       sb.Clear();
       sb.ShrinkToFit();
     }
-    return st;
+    return enqueue(std::move(item), e);
   }
 
   // ---- I/O thread -----------------------------------------------------------
@@ -404,22 +384,9 @@ struct Publisher::Impl {
         std::lock_guard<std::mutex> lk(lane.mu);
         if (lane.inbox.empty()) continue;
         spare.swap(lane.inbox);
-        spare_bytes.swap(lane.inbox_bytes);
       }
-      // Each publication's buffer is allocated here and freed in report(),
-      // both on this thread: a producer only copies into inbox_bytes (no
-      // malloc there, no free here of memory from its arena).
-      std::size_t off = 0;
-      for (auto& it : spare) {
-        it.buf.assign(spare_bytes, off, it.size);
-        off += it.size;
-        lane.queue.push_back(std::move(it));
-      }
+      for (auto& it : spare) lane.queue.push_back(std::move(it));
       spare.clear();
-      spare_bytes.clear();
-      // A burst's buffer is not kept: at most kKeepInboxBytes stays per lane
-      // (and one more here).
-      if (spare_bytes.capacity() > kKeepInboxBytes) std::string().swap(spare_bytes);
     }
   }
 
@@ -735,7 +702,7 @@ struct Publisher::Impl {
       }
     }
     ++release_count;
-    release_bytes += it.size;
+    release_bytes += it.buf.size();
     std::string().swap(it.buf);
   }
 
