@@ -535,7 +535,7 @@ const Command stream_command = {
         {"endpoints", "URL[,URL...]",
          "Centrifugo base URLs in order of preference; transient failures move to the next",
          "CENTRIFUGO_URL, else CENTRIFUGO_HOST:CENTRIFUGO_PORT"},
-        {"linger-ms", "N", "wait up to N ms (0..60000) for a batch to fill", "5"},
+        {"linger-ms", "N", "wait up to N ms (0..60000) for a batch to fill", "1"},
         {"batch", "N", "at most N publications (1..100000) per /api/batch request", "1000"},
         {"inflight", "N", "requests in flight at once, on as many connections (1..64)", "2"},
         {"timeout-ms", "N", "message timeout: give up on an event N ms (1..86400000) after reading it",

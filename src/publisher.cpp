@@ -68,8 +68,9 @@ struct Item {
 };
 
 struct Lane {
-  std::mutex mu;              // guards inbox
+  std::mutex mu;              // guards inbox, and every write of enqueued
   std::vector<Item> inbox;    // appended by producers
+  std::atomic<std::uint64_t> enqueued{0};    // publications accepted into this lane
   // The rest belongs to the I/O thread.
   std::deque<Item> queue;     // not yet sent
   std::vector<Item> batch;    // on the wire, or waiting for its retry
@@ -81,12 +82,19 @@ struct Lane {
   Status last_failure;        // the latest transient failure of this lane
 };
 
-// Report latencies, log-linear buckets: 8 per power of two of microseconds.
+// Adds n to a counter only one thread writes (readers load it): a load and a
+// store, not a locked read-modify-write.
+template <class T>
+void bump(std::atomic<T>& a, T n = 1) noexcept {
+  a.store(a.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+// Report latencies (recorded by the I/O thread alone), log-linear buckets: 8 per power of two of microseconds.
 class Histogram {
  public:
   void record(std::chrono::nanoseconds d) noexcept {
     const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, d.count() / 1000));
-    counts_[bucket(us)].fetch_add(1, std::memory_order_relaxed);
+    bump<std::uint64_t>(counts_[bucket(us)]);
     std::uint64_t m = max_.load(std::memory_order_relaxed);
     while (us > m && !max_.compare_exchange_weak(m, us, std::memory_order_relaxed)) {
     }
@@ -125,7 +133,7 @@ class Histogram {
 };
 
 struct Counters {
-  std::atomic<std::uint64_t> enqueued{0}, delivered{0}, failed{0}, possibly{0}, purged{0},
+  std::atomic<std::uint64_t> delivered{0}, failed{0}, possibly{0}, purged{0},
       retried{0}, batches{0}, bytes{0}, queue_full{0};
   std::atomic<std::size_t> in_flight{0};
 };
@@ -191,10 +199,15 @@ struct Publisher::Impl {
   Histogram latency;
 
   // Queue bound: publications (and bytes) from publish() to their report.
+  // The I/O thread gives room back once per loop (release), not per report.
   std::atomic<std::size_t> outstanding{0};
   std::atomic<std::size_t> outstanding_bytes{0};
-  std::atomic<std::size_t> pending{0};  // in inboxes, not yet taken by the I/O thread
-  std::atomic<bool> io_idle{false};     // the I/O thread sleeps with nothing to do
+  std::size_t release_count = 0, release_bytes = 0;  // I/O thread only: reported, not yet given back
+  // The I/O thread sleeps with nothing to do. It sets this, then looks at
+  // every inbox under its mutex; a producer appends under that mutex, then
+  // reads this: either the I/O thread sees the publication or the producer
+  // sees the flag (and wakes it).
+  std::atomic<bool> io_idle{false};
   std::atomic<int> flushing{0};
   std::atomic<bool> closing{false};
   std::atomic<bool> stop{false};
@@ -213,6 +226,7 @@ struct Publisher::Impl {
   std::atomic<bool> running{false};      // the I/O thread has not been joined
   std::mutex close_mu;                   // one close at a time
   std::vector<Item> spare;               // I/O thread only: swapped with inboxes
+  std::vector<Item> retry;               // I/O thread only: swapped with a lane's batch (complete)
   std::mt19937_64 rng;                 // jitter; I/O thread only
   detail::JsonDoc reply;               // I/O thread only
   std::vector<detail::MultiTransport::Completion> done;  // I/O thread only
@@ -243,11 +257,12 @@ struct Publisher::Impl {
       std::lock_guard<std::mutex> lk(lane.mu);
       lane.inbox.push_back(std::move(item));
       depth = lane.inbox.size();
+      bump<std::uint64_t>(lane.enqueued);  // one writer at a time: the mutex
     }
-    counters.enqueued.fetch_add(1, std::memory_order_relaxed);
-    pending.fetch_add(1);  // seq_cst: pairs with io_idle in the I/O thread
     // Wake the I/O thread only when it sleeps idle, or when a batch is full.
-    if ((io_idle.load() && io_idle.exchange(false)) || depth == cfg.batch_max_messages) {
+    // Relaxed is enough: the lane mutex orders this read after the I/O
+    // thread's store of true whenever its look at this inbox came first.
+    if ((io_idle.load(std::memory_order_relaxed) && io_idle.exchange(false)) || depth == cfg.batch_max_messages) {
       transport->wakeup();
     }
     return {};
@@ -338,22 +353,29 @@ struct Publisher::Impl {
     for (;;) {
       const auto now = Clock::now();
       take_inboxes();
-      if (purge_requested.load()) do_purge();
+      if (purge_requested.load()) {
+        // Taken again once the request is seen: everything published
+        // before purge() was called is in the queues now, not left in an
+        // inbox filled after the take above.
+        take_inboxes();
+        do_purge();
+      }
       expire(now);
+      release();
       for (std::size_t i = 0; i < lanes.size(); ++i) maybe_send(static_cast<int>(i), now);
       if (stop.load()) break;  // close() flushed first; finish() reports the rest
       const int wait = next_wait(now);
       done.clear();
       transport->run_once(wait, done);
-      io_idle.store(false);
+      if (io_idle.load(std::memory_order_relaxed)) io_idle.store(false);  // no write of a line producers read
       for (auto& c : done) complete(c);
+      release();
       notify_waiters();
     }
     finish();
   }
 
   void take_inboxes() {
-    if (pending.load() == 0) return;
     for (auto& lp : lanes) {
       Lane& lane = *lp;
       {
@@ -363,22 +385,21 @@ struct Publisher::Impl {
         if (lane.inbox.empty()) continue;
         spare.swap(lane.inbox);
       }
-      pending.fetch_sub(spare.size());
       for (auto& it : spare) lane.queue.push_back(std::move(it));
       spare.clear();
     }
   }
 
-  bool idle_everywhere() const {
-    if (pending.load() != 0) return false;
-    for (const auto& lp : lanes) {
-      if (!lp->queue.empty() || !lp->batch.empty() || lp->sending) return false;
+  // True when some producer appended since the last take_inboxes.
+  bool inbox_waiting() {
+    for (auto& lp : lanes) {
+      std::lock_guard<std::mutex> lk(lp->mu);
+      if (!lp->inbox.empty()) return true;
     }
-    return true;
+    return false;
   }
 
   int next_wait(Clock::time_point now) {
-    using std::chrono::duration_cast;
     using std::chrono::milliseconds;
     Clock::time_point wake = now + milliseconds(1000);
     bool work = false;
@@ -399,13 +420,14 @@ struct Publisher::Impl {
     if (!work && !stop.load()) {
       // Going to sleep with nothing queued: a producer must wake us.
       io_idle.store(true);
-      if (pending.load() != 0) {
+      if (inbox_waiting()) {
         io_idle.store(false);
         return 0;
       }
     }
-    const auto ms = duration_cast<milliseconds>(wake - now).count();
-    return static_cast<int>(std::clamp<long long>(ms + 1, 0, 1000));
+    // Rounded up, not truncated plus one: a linger of L ms waits L ms, not up to L + 1.
+    const auto ms = std::chrono::ceil<milliseconds>(wake - now).count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 1000));
   }
 
   std::chrono::milliseconds backoff(int failures) {
@@ -488,13 +510,14 @@ struct Publisher::Impl {
       // is sent again; its keys make that harmless.
       return transient(l, Status(errc::malformed_reply, "the batch reply does not list one reply per command", 200));
     }
-    std::vector<Item> retry;
+    retry.clear();
     std::size_t i = 0;
     for (const auto r : replies.elements()) {
       Item& it = l.batch[i++];
       settle(it, r.value, retry);
     }
-    l.batch = std::move(retry);
+    l.batch.swap(retry);  // both keep their room: no reallocation per batch
+    retry.clear();
     if (l.batch.empty()) {
       l.failures = 0;
       l.last_failure.clear();
@@ -624,6 +647,7 @@ struct Publisher::Impl {
       }
     }
     purge_requested.store(false);
+    release();
     std::lock_guard<std::mutex> lk(wait_mu);
     purge_result = n;
     purge_done = true;
@@ -649,6 +673,7 @@ struct Publisher::Impl {
         l.queue.pop_front();
       }
     }
+    release();
     notify_waiters(true);
   }
 
@@ -656,9 +681,9 @@ struct Publisher::Impl {
     const auto latency = Clock::now() - it.enqueued;
     latency_hist_record(latency);
     switch (outcome) {
-      case Delivery::delivered: counters.delivered.fetch_add(1, std::memory_order_relaxed); break;
-      case Delivery::failed: counters.failed.fetch_add(1, std::memory_order_relaxed); break;
-      case Delivery::possibly_delivered: counters.possibly.fetch_add(1, std::memory_order_relaxed); break;
+      case Delivery::delivered: bump<std::uint64_t>(counters.delivered); break;
+      case Delivery::failed: bump<std::uint64_t>(counters.failed); break;
+      case Delivery::possibly_delivered: bump<std::uint64_t>(counters.possibly); break;
     }
     if (cfg.on_delivery && !(cfg.report_failures_only && outcome == Delivery::delivered)) {
       DeliveryReport r;
@@ -676,9 +701,18 @@ struct Publisher::Impl {
         // A throwing callback must not take the I/O thread down.
       }
     }
-    outstanding_bytes.fetch_sub(it.buf.size());
-    outstanding.fetch_sub(1);
+    ++release_count;
+    release_bytes += it.buf.size();
     std::string().swap(it.buf);
+  }
+
+  // Gives the room of the publications reported since the last call back to
+  // the queue bound (before waiters are woken).
+  void release() {
+    if (release_count == 0) return;
+    outstanding_bytes.fetch_sub(release_bytes);
+    outstanding.fetch_sub(release_count);
+    release_count = release_bytes = 0;
   }
 
   void latency_hist_record(Clock::duration d) {
@@ -911,7 +945,7 @@ PublisherStats Publisher::stats() const {
   PublisherStats s;
   if (!impl_) return s;
   const auto& c = impl_->counters;
-  s.enqueued = c.enqueued.load();
+  for (const auto& l : impl_->lanes) s.enqueued += l->enqueued.load(std::memory_order_relaxed);
   s.delivered = c.delivered.load();
   s.failed = c.failed.load();
   s.possibly_delivered = c.possibly.load();

@@ -226,7 +226,7 @@ Figures sequential_round(const Setup& s, double seconds) {
 
 void throughput(const Setup& s, double seconds, int rounds) {
   const std::string lua = write_wrk_script(s);
-  const char* names[] = {"Publisher (default linger 5 ms)", "Publisher (linger 0)", "wrk /api/batch",
+  const char* names[] = {"Publisher (default linger)", "Publisher (linger 0)", "wrk /api/batch",
                          "Client::publish_raw sequential"};
   std::vector<Figures> f[4];
   for (int r = 0; r < rounds; ++r) {
@@ -480,7 +480,7 @@ void latency(const Setup& s) {
   constexpr double kRate = 10000, kSeconds = 3;
   constexpr int kRepeats = 3;
   const auto default_linger = instant::PublisherConfig{}.linger;
-  const std::chrono::milliseconds lingers[] = {default_linger, std::chrono::milliseconds(1),
+  const std::chrono::milliseconds lingers[] = {default_linger, std::chrono::milliseconds(5),
                                                std::chrono::milliseconds(0)};
   std::printf("\n== Latency at %.0f publications/s, %d alternating runs of %.0f s per linger (batches up to %zu, "
               "%zu connections); us ==\n",

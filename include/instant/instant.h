@@ -452,7 +452,7 @@ typedef void (*instant_delivery_report_fn)(const instant_delivery_report *report
 
 /* New publisher config with a copy of client (server URL, API key, timeouts,
  * site, envelope encoding; NULL: instant_config_new's defaults) and the
- * Publisher defaults (queue 100000 publications / 64 MiB, linger 5 ms, batches
+ * Publisher defaults (queue 100000 publications / 64 MiB, linger 1 ms, batches
  * of 1000 / 1 MiB, 2 in flight, message timeout 30 s, backoff 50..2000 ms,
  * stickiness 10 min, close timeout 10 s, no callback). A plain option object:
  * copied by instant_publisher_new. Free with instant_publisher_config_free. */

@@ -67,7 +67,7 @@ struct PublisherConfig {
   std::vector<std::string> endpoints;
   std::size_t queue_max_messages = 100000;    // publications queued or in flight
   std::size_t queue_max_bytes = 64u << 20;    // their bytes
-  std::chrono::milliseconds linger{5};        // wait this long to fill a batch
+  std::chrono::milliseconds linger{1};        // wait this long to fill a batch
   std::size_t batch_max_messages = 1000;      // per /api/batch request
   std::size_t batch_max_bytes = 1u << 20;     // per request body (<= client.max_payload)
   std::size_t inflight = 2;                   // lanes: connections, one request each

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,12 @@ constexpr std::size_t kMaxJsonText = std::size_t(1) << 30;
 
 enum class JsonType : std::uint8_t { null, boolean, number, string, array, object };
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// RapidJSON's Writer into a StringBuffer, with its buffer in reach (write_raw).
+class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+ public:
+  using rapidjson::Writer<rapidjson::StringBuffer>::Writer;
+  rapidjson::StringBuffer& buffer() noexcept { return *os_; }
+};
 
 class JsonDoc;
 
@@ -179,9 +185,12 @@ inline void write_string(JsonWriter& w, std::string_view s) {
 inline void write_key(JsonWriter& w, std::string_view s) {
   w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
-// Embeds JSON text that passed the verdict as a value.
+// Embeds JSON text that passed the verdict as a value. The Writer writes the
+// separator before it (RawValue of nothing), the text goes in with one memcpy
+// (RawValue itself copies byte by byte: a tenth of publish()'s time).
 inline void write_raw(JsonWriter& w, std::string_view json) {
-  w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  w.RawValue("", 0, rapidjson::kObjectType);
+  if (!json.empty()) std::memcpy(w.buffer().Push(json.size()), json.data(), json.size());
 }
 // Writes a parsed value (iteratively; numbers as written).
 void write_value(JsonWriter& w, JsonValue v);

@@ -274,7 +274,7 @@ def test_help_lists_every_flag_with_its_default():
     assert out.startswith("usage: instant stream [options]\n")
     options = out.split("\noptions:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     rows = {line.split()[0]: line for line in options}
-    for flag, value, default in [("--endpoints", "URL[,URL...]", "CENTRIFUGO_URL"), ("--linger-ms", "N", "5"),
+    for flag, value, default in [("--endpoints", "URL[,URL...]", "CENTRIFUGO_URL"), ("--linger-ms", "N", "1"),
                                  ("--batch", "N", "1000"), ("--inflight", "N", "2"),
                                  ("--timeout-ms", "N", "30000"), ("--progress", None, "off"),
                                  ("--raw", None, "off"), ("--string-envelope", None, "INSTANT_ENVELOPE")]:

@@ -295,7 +295,7 @@ class Publisher(n.Handle):
     - on_delivery(report): called once per publication on the I/O thread;
       failures_only: only for failed / possibly delivered ones
     - queue_limits (messages, bytes) from publish to report [100000, 64 MiB]
-    - linger: how long a batch waits to fill [0.005]
+    - linger: how long a batch waits to fill [0.001]
     - batch_limits (messages, bytes) per request [1000, 1 MiB]
     - inflight: requests at once, on as many connections [2]
     - message_timeout: from publish to the last attempt [30]
