@@ -12,7 +12,7 @@ import time
 import pytest
 
 from harness import (API_KEY, BUILD, CENTRIFUGO, CLI, HMAC_KEY, JS_DIR, ROOT,  # noqa: F401 (re-exported)
-                     Centrifugo, deep_merge, default_config, free_port, run_cli, run_node)
+                     Centrifugo, deep_merge, default_config, free_port, run_cli, run_node, third_party_env)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,7 @@ def redis_url(tmp_path):
     port = free_port()
     proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=third_party_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 10
     while True:
         try:
