@@ -538,6 +538,11 @@ struct Publisher::Impl {
     return Status(st.kind(), st.message(), 200, st.server_code());
   }
 
+  // Made only when a reply is unreadable: settle() runs once per publication.
+  static Status unreadable_position() {
+    return Status(errc::malformed_reply, "Centrifugo's result for it is not a stream position", 200);
+  }
+
   // One command's reply: delivered, failed, or kept in `retry`.
   void settle(Item& it, JsonValue r, std::vector<Item>& retry) {
     if (const JsonValue err = r["error"]; err.is_object()) {
@@ -549,9 +554,10 @@ struct Publisher::Impl {
       return report(it, Delivery::failed, st, {});
     }
     StreamPosition pos;
-    const Status unreadable(errc::malformed_reply, "Centrifugo's result for it is not a stream position", 200);
     if (!it.broadcast) {
-      if (!detail::reply_position(r["publish"], pos)) return report(it, Delivery::possibly_delivered, unreadable, {});
+      if (!detail::reply_position(r["publish"], pos)) {
+        return report(it, Delivery::possibly_delivered, unreadable_position(), {});
+      }
       return report(it, Delivery::delivered, {}, pos);
     }
     // A broadcast: delivered when every channel stored it.
@@ -571,7 +577,7 @@ struct Publisher::Impl {
                       {});
       }
       if (!detail::reply_position(c.value["result"], pos)) {
-        return report(it, Delivery::possibly_delivered, unreadable, {});
+        return report(it, Delivery::possibly_delivered, unreadable_position(), {});
       }
       if (!have_first) {
         first = pos;
