@@ -95,9 +95,7 @@ class Histogram {
   void record(std::chrono::nanoseconds d) noexcept {
     const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, d.count() / 1000));
     bump<std::uint64_t>(counts_[bucket(us)]);
-    std::uint64_t m = max_.load(std::memory_order_relaxed);
-    while (us > m && !max_.compare_exchange_weak(m, us, std::memory_order_relaxed)) {
-    }
+    if (us > max_.load(std::memory_order_relaxed)) max_.store(us, std::memory_order_relaxed);  // one writer
   }
   // The upper bound (microseconds) of the bucket holding quantile q.
   double quantile(double q) const noexcept {
