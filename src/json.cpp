@@ -15,7 +15,7 @@ namespace detail {
 
 namespace {
 
-// No kParseFullPrecisionFlag (out-of-bounds read in 1.1.0's StrtodFullPrecision)
+// Never RapidJSON's full-precision number mode (out-of-bounds read in 1.1.0's StrtodFullPrecision)
 // and numbers as strings: RapidJSON never converts a number, so neither its
 // strtod nor its `exp + expFrac` arithmetic (CVE-2024-38517) is reached. Its
 // remaining exponent arithmetic (`308 - expFrac`, CVE-2024-39684's area)

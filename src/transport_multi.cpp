@@ -6,7 +6,6 @@
 #include "detail/curl.hpp"
 #include "detail/transport.hpp"
 
-
 #include <algorithm>
 #include <atomic>
 #include <vector>
