@@ -239,7 +239,9 @@ struct Client::Impl {
                     "Centrifugo answered HTTP " + std::to_string(resp.status) + (e.empty() ? "" : ": " + e),
                     static_cast<int>(resp.status));
     }
-    if (!detail::parse_json(resp.body, doc, "reply").ok() || !doc.root().is_object()) {
+    // A reply carries published data a few levels down (history).
+    if (!detail::parse_json(resp.body, doc, "reply", detail::JsonDepth::wrapper).ok() ||
+        !doc.root().is_object()) {
       return Status(errc::malformed_reply, "the reply is not a JSON object: " + excerpt(resp.body), 200);
     }
     if (const JsonValue e = doc.root()["error"]; e.is_object()) {

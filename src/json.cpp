@@ -24,7 +24,8 @@ constexpr unsigned kReadFlags = rapidjson::kParseValidateEncodingFlag |
                                 rapidjson::kParseIterativeFlag |
                                 rapidjson::kParseNumbersAsStringsFlag;
 
-static_assert(kMaxJsonDepth == 256, "the reader's message names the depth limit");
+static_assert(kMaxJsonDepth == 256 && kMaxWrappedDepth == 272,
+              "the reader's messages name the depth limits");
 
 }  // namespace
 
@@ -34,6 +35,7 @@ struct JsonTapeBuilder {
   JsonDoc& d;
   std::vector<std::uint32_t>& open;       // indices of the containers not yet closed
   std::vector<std::string_view>& names;   // scratch for the duplicate-name check
+  std::size_t max_depth;                  // kMaxJsonDepth or kMaxWrappedDepth
   const char* why = nullptr;              // our reason when a handler returns false
 
   bool push(JsonType t, bool flag, std::uint32_t a, std::uint32_t b) {
@@ -46,8 +48,8 @@ struct JsonTapeBuilder {
     return push(t, flag, off, n);
   }
   bool start(JsonType t) {
-    if (open.size() >= kMaxJsonDepth) {
-      why = "nested deeper than 256 levels";
+    if (open.size() >= max_depth) {
+      why = max_depth == kMaxJsonDepth ? "nested deeper than 256 levels" : "nested deeper than 272 levels";
       return false;
     }
     open.push_back(static_cast<std::uint32_t>(d.nodes_.size()));
@@ -112,7 +114,7 @@ struct JsonTapeBuilder {
   }
 };
 
-Status parse_json(std::string_view text, JsonDoc& doc, const char* what) {
+Status parse_json(std::string_view text, JsonDoc& doc, const char* what, JsonDepth depth) {
   doc.nodes_.clear();
   doc.text_.clear();
   if (text.size() > kMaxJsonText) {
@@ -123,7 +125,7 @@ Status parse_json(std::string_view text, JsonDoc& doc, const char* what) {
   thread_local std::vector<std::uint32_t> open;
   thread_local std::vector<std::string_view> names;
   open.clear();
-  JsonTapeBuilder h{doc, open, names};
+  JsonTapeBuilder h{doc, open, names, depth == JsonDepth::wrapper ? kMaxWrappedDepth : kMaxJsonDepth};
   rapidjson::MemoryStream ms(text.data(), text.size());
   const rapidjson::ParseResult r = reader.Parse<kReadFlags>(ms, h);
   names.clear();
@@ -156,9 +158,9 @@ JsonDoc& scratch_doc() {
 
 }  // namespace
 
-Status validate_json(std::string_view text, const char* what) {
+Status validate_json(std::string_view text, const char* what, JsonDepth depth) {
   JsonDoc& doc = scratch_doc();
-  Status st = parse_json(text, doc, what);
+  Status st = parse_json(text, doc, what, depth);
   doc.trim();
   return st;
 }
@@ -281,7 +283,7 @@ void write_value(JsonWriter& w, JsonValue v) {
     bool object;
     bool want_key;
   };
-  Frame stack[kMaxJsonDepth];  // the verdict bounds the depth
+  Frame stack[kMaxWrappedDepth];  // the verdict bounds the depth
   std::size_t depth = 0;
   const JsonDoc& doc = *v.doc_;
   std::uint32_t i = v.i_;

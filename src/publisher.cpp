@@ -527,7 +527,10 @@ struct Publisher::Impl {
   }
 
   JsonValue parse_replies(const std::string& body) {
-    if (!detail::parse_json(body, reply, "batch reply").ok() || !reply.root().is_object()) return {};
+    if (!detail::parse_json(body, reply, "batch reply", detail::JsonDepth::wrapper).ok() ||
+        !reply.root().is_object()) {
+      return {};
+    }
     return reply.root()["replies"];
   }
 

@@ -34,8 +34,10 @@ bool fail(Status& st, errc kind, const char* message) {
 
 // A JSON object under the one verdict (detail/json.hpp): member names are
 // distinct at every level, so two parsers can never read two different tokens.
-bool parse_object(JsonDoc& doc, std::string_view text) {
-  return parse_json(text, doc, "token").ok() && doc.root().is_object();
+// Claims carry caller values (`info`, `subs.<channel>.info`) a few levels
+// down: they are read with the wrapper's depth, the header with a value's.
+bool parse_object(JsonDoc& doc, std::string_view text, JsonDepth depth) {
+  return parse_json(text, doc, "token", depth).ok() && doc.root().is_object();
 }
 
 // A NumericDate claim: absent (true, present false), valid (true) or bad
@@ -108,7 +110,7 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
     return fail(st, errc::token_malformed, "header is not strict base64url");
   }
   JsonDoc hdoc;
-  if (!parse_object(hdoc, header)) {
+  if (!parse_object(hdoc, header, JsonDepth::value)) {
     return fail(st, errc::token_malformed, "header is not a JSON object (or repeats a member)");
   }
   const JsonValue hroot = hdoc.root();
@@ -158,7 +160,7 @@ bool verify_impl(const VerifierImpl& v, std::string_view token, TokenKind kind, 
 
   // Claims.
   JsonDoc cdoc;
-  if (!parse_object(cdoc, payload)) {
+  if (!parse_object(cdoc, payload, JsonDepth::wrapper)) {
     return fail(st, errc::token_malformed, "claims are not a JSON object (or repeat a member)");
   }
   const JsonValue claims = cdoc.root();

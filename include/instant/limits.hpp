@@ -13,6 +13,10 @@ namespace limits {
 
 // Deepest nesting of JSON arrays and objects accepted in any JSON text.
 constexpr std::size_t json_depth = 256;
+// Extra levels allowed in the documents that carry caller JSON a few levels
+// down (token claims, server replies), so that whatever instant writes or
+// publishes within json_depth, it reads back: claims of 256 + 16 levels.
+constexpr std::size_t json_wrapper_depth = 16;
 // Largest decoded JOSE header of a token to verify (checked before parsing).
 constexpr std::size_t jose_header_bytes = 4096;
 // Longest lifetime or duration in seconds: token lifetimes and ttl, proxy

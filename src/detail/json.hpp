@@ -13,7 +13,8 @@
 // construction, they are one function): one JSON value in UTF-8 with optional
 // whitespace around it and nothing else (no byte after it, no BOM), strings
 // in valid UTF-8, numbers within double range (RapidJSON's
-// kParseErrorNumberTooBig), nesting at most kMaxJsonDepth deep, and in every
+// kParseErrorNumberTooBig), nesting at most kMaxJsonDepth deep (a document
+// carrying caller values is read with kMaxWrappedDepth), and in every
 // object distinct member names, none holding U+0000. Never included by
 // public headers.
 #ifndef INSTANT_DETAIL_JSON_HPP
@@ -37,11 +38,19 @@ namespace detail {
 
 // Deepest nesting of arrays and objects accepted anywhere (docs/limits.md).
 constexpr std::size_t kMaxJsonDepth = limits::json_depth;
+// Deepest nesting in a document that carries caller values a few levels
+// down: token claims (`info` at 1, `subs.<channel>.info` at 3) and server
+// replies (a publication's `data` under `replies[].history.publications[]`).
+// Instant writes caller values within kMaxJsonDepth and reads these
+// documents with this bound, so what it mints or publishes it reads back.
+constexpr std::size_t kMaxWrappedDepth = limits::json_depth + limits::json_wrapper_depth;
 // Largest JSON text the reader takes (the tape uses 32-bit offsets; every
 // caller has its own, smaller limit in front of this one).
 constexpr std::size_t kMaxJsonText = std::size_t(1) << 30;
 
 enum class JsonType : std::uint8_t { null, boolean, number, string, array, object };
+// Which nesting bound a text is read under (parse_json).
+enum class JsonDepth : std::uint8_t { value, wrapper };
 
 // RapidJSON's Writer into a StringBuffer, with its buffer in reach (write_raw).
 class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
@@ -158,18 +167,20 @@ class JsonDoc {
 
  private:
   friend struct JsonTapeBuilder;
-  friend Status parse_json(std::string_view text, JsonDoc& doc, const char* what);
+  friend Status parse_json(std::string_view text, JsonDoc& doc, const char* what, JsonDepth depth);
   std::vector<Node> nodes_;
   std::string text_;  // decoded strings and number texts, back to back
 };
 
 // Parses `text` into `doc` under the verdict above. invalid_json (naming
 // `what`, the reason and the offset, never quoting the text), invalid_utf8,
-// or too_large above kMaxJsonText.
-Status parse_json(std::string_view text, JsonDoc& doc, const char* what);
+// or too_large above kMaxJsonText. Nesting is bounded by kMaxJsonDepth, or
+// by kMaxWrappedDepth for JsonDepth::wrapper (the documents named there).
+Status parse_json(std::string_view text, JsonDoc& doc, const char* what,
+                  JsonDepth depth = JsonDepth::value);
 
 // The verdict alone (no tape kept). validate_json reports as parse_json does.
-Status validate_json(std::string_view text, const char* what);
+Status validate_json(std::string_view text, const char* what, JsonDepth depth = JsonDepth::value);
 bool json_valid(std::string_view text) noexcept;
 
 // True when s is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).

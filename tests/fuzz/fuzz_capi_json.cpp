@@ -220,7 +220,7 @@ void event_data(std::string_view text, bool string_enc) {
   const bool valid = fuzz::valid_json(c_text);
   fuzz::check(valid ? rc == INSTANT_OK : refusal(rc), kTarget, "envelope verdict " + code_text(rc));
   if (rc == INSTANT_OK) {
-    fuzz::check(fuzz::valid_json(out), kTarget, "the envelope is not valid JSON");
+    fuzz::check(fuzz::valid_document(out), kTarget, "the envelope is not valid JSON");
     if (!string_enc) {
       fuzz::check(fuzz::canonical_member(out, "data") == fuzz::canonical_json(c_text), kTarget,
                   "envelope data not as written");
@@ -324,7 +324,7 @@ void proxy(std::string_view body, int kind) {
   const instant_error_t rc = instant_proxy_handle(&reply, kind, reg, copy.data(), body.size(), names,
                                                   values, 1, opts, resolve, nullptr);
   fuzz::check(rc == INSTANT_OK, kTarget, "instant_proxy_handle failed: " + code_text(rc));
-  fuzz::check(fuzz::valid_json(reply) && is_object(reply), kTarget, "proxy reply is not a JSON object");
+  fuzz::check(fuzz::valid_document(reply) && is_object(reply), kTarget, "proxy reply is not a JSON object");
   instant_free(reply);
   instant_proxy_options_free(opts);
   instant_registry_free(reg);

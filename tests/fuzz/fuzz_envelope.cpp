@@ -23,7 +23,7 @@ std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v
 // Checks the object envelope against the inputs.
 void check_object(const std::string& env, std::string_view channel, const instant::Event& ev,
                   std::string_view site) {
-  fuzz::check(fuzz::valid_json(env), kTarget,
+  fuzz::check(fuzz::valid_document(env), kTarget,
               "the envelope does not pass validate_json");
   rapidjson::Document d;
   fuzz::check(rj_parse(d, env) && d.IsObject(), kTarget, "the envelope is not a JSON object");
@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 kTarget, std::string("refused as ") + instant::to_string(st.kind()));
     return 0;
   }
-  fuzz::check(fuzz::valid_json(env), kTarget,
+  fuzz::check(fuzz::valid_document(env), kTarget,
               "the envelope does not pass validate_json");
   if (enc == instant::EnvelopeEncoding::object) {
     check_object(env, channel, ev, used_site);

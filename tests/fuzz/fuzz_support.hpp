@@ -7,6 +7,8 @@
 #include <instant/error.hpp>
 #include <instant/message.hpp>
 
+#include "detail/json.hpp"
+
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
@@ -46,6 +48,14 @@ inline bool valid_json(std::string_view text) {
   instant::Status st;
   (void)instant::Json::parse(text, st);
   return st.ok();
+}
+
+// The same verdict for a document that carries caller values a few levels
+// down (token claims, envelopes, server and proxy replies): instant writes
+// values within limits::json_depth and reads these documents with
+// limits::json_wrapper_depth more.
+inline bool valid_document(std::string_view text) {
+  return instant::detail::validate_json(text, "fuzz", instant::detail::JsonDepth::wrapper).ok();
 }
 
 // instant's UTF-8 verdict, through its public entry (Json::string).

@@ -7,7 +7,8 @@
 // Invariants: verify never crashes or reads out of bounds; the same token
 // gives the same verdict twice; a verified token decodes and re-encodes to
 // the signed text (decode -> re-encode -> compare), holds JSON that instant's
-// one validator accepts (what the verifier takes, the validator takes), and
+// one validator accepts (what the verifier takes, the validator takes: the
+// claims at the wrapper's depth, the header at a value's), and
 // its exp lies after the evaluation time (with leeway); header JSON that the
 // validator refuses is token_malformed.
 #include "fuzz_support.hpp"
@@ -75,8 +76,6 @@ std::string signed_token(const instant::detail::KeyMaterial& key, std::string_vi
   return token;
 }
 
-bool valid_json(std::string_view s) { return instant::detail::validate_json(s, "fuzz").ok(); }
-
 // One verification with every invariant that holds for any token.
 bool verify_checked(const instant::Verifier& v, std::string_view token, instant::TokenKind kind,
                     std::int64_t leeway, instant::VerifiedToken& out, instant::Status& st) {
@@ -92,7 +91,7 @@ bool verify_checked(const instant::Verifier& v, std::string_view token, instant:
   const std::size_t d2 = token.rfind('.');
   fuzz::check(b64url(out.header) + "." + b64url(out.claims) == token.substr(0, d2), kTarget,
               "decoded header and claims do not re-encode to the signed text");
-  fuzz::check(valid_json(out.header) && valid_json(out.claims), kTarget,
+  fuzz::check(fuzz::valid_json(out.header) && fuzz::valid_document(out.claims), kTarget,
               "the verifier accepted JSON that validate_json refuses");
   fuzz::check(out.exp != 0 && out.exp > kNow - leeway, kTarget,
               "accepted a token whose exp " + std::to_string(out.exp) + " is not after now");
@@ -130,13 +129,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::check(out.header == header && out.claims == claims, kTarget,
                 "verified header/claims differ from what was signed");
   }
-  if (!valid_json(header)) {
+  if (!fuzz::valid_json(header)) {
     fuzz::check(!ok && (st.kind() == instant::errc::token_malformed ||
                         st.kind() == instant::errc::too_large),
                 kTarget, "header JSON refused by validate_json was not token_malformed: " +
                              st.message());
   }
-  if (!valid_json(claims)) fuzz::check(!ok, kTarget, "claims refused by validate_json verified");
+  if (!fuzz::valid_document(claims)) fuzz::check(!ok, kTarget, "claims refused by validate_json verified");
   if (hs) verify_checked(k.hs_leeway, token, kind, kLeeway, out, st);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "detail/json.hpp"
 
 #include <instant/client.hpp>
+#include <instant/limits.hpp>
 
 #include <unistd.h>
 
@@ -126,6 +127,30 @@ TEST_CASE("numbers reach Centrifugo and come back exactly as written (F1)", "[pu
   c.publish_raw(r);
   c.publish(ch, instant::Event{.data = data});
   auto h = c.history(ch, {10});
+  REQUIRE(h.publications.size() == 2);
+  CHECK(h.publications[0].data == data);
+  CHECK(h.publications[1].data.find(data) != std::string::npos);
+}
+
+TEST_CASE("the deepest data instant publishes, it reads back from history", "[publish][depth]") {
+  // A value at limits::json_depth sits 4 levels down in a history reply (5 in
+  // the envelope): replies are read with limits::json_wrapper_depth more.
+  auto c = client();
+  const std::string ch = unique("deep");
+  const std::size_t depth = instant::limits::json_depth;
+  const std::string data = std::string(depth, '[') + "7" + std::string(depth, ']');
+  instant::PublishRequest r;
+  r.channel = ch;
+  r.data = data;
+  c.publish_raw(r);
+  c.publish(ch, instant::Event{.data = data});
+  r.data = "[" + data + "]";
+  instant::Status st;
+  c.publish_raw(r, st);
+  CHECK(st.kind() == instant::errc::invalid_json);  // one level more: refused before sending
+  instant::Status hs;
+  auto h = c.history(ch, {10}, hs);
+  REQUIRE(hs.ok());
   REQUIRE(h.publications.size() == 2);
   CHECK(h.publications[0].data == data);
   CHECK(h.publications[1].data.find(data) != std::string::npos);

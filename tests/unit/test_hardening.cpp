@@ -287,6 +287,63 @@ TEST_CASE("F6/F10: one verdict: what the Signer embeds its Verifier reads back",
   CHECK(st.kind() == errc::token_malformed);
 }
 
+TEST_CASE("the deepest values a Signer takes, nested in claims, its Verifier reads back",
+          "[hardening][F4][F10]") {
+  // Claims carry caller values up to 3 levels down (subs.<channel>.info): a
+  // value at limits::json_depth is taken, and the claims around it are read
+  // with limits::json_wrapper_depth more (found by fuzz_capi_json).
+  const std::size_t limit = instant::limits::json_depth;
+  instant::Signer signer = instant::Signer::hmac(kKey);
+  instant::Verifier v;
+  v.add_hmac(kKey);
+  instant::ConnectionClaims cc;
+  cc.sub = "u";
+  cc.info = nested(limit);
+  cc.meta = "{\"m\":" + nested(limit - 1) + "}";
+  instant::SubscribeOptions so;
+  so.info = nested(limit);
+  so.data = nested(limit - 1, "{\"k\":true}");
+  cc.subs.emplace_back("news", so);
+  Status st;
+  std::string tok = signer.connection_token(cc, st);
+  REQUIRE(st.ok());
+  instant::VerifiedToken out = v.verify(tok, instant::TokenKind::connection, st);
+  CHECK(st.ok());
+  CHECK(out.claims.find(so.data) != std::string::npos);
+  instant::SubscriptionClaims sc;
+  sc.sub = "u";
+  sc.channel = "news";
+  sc.info = nested(limit);
+  sc.data = nested(limit);
+  tok = signer.subscription_token(sc, st);
+  REQUIRE(st.ok());
+  out = v.verify(tok, instant::TokenKind::subscription, st);
+  CHECK(st.ok());
+  CHECK(out.channel == "news");
+  // One level more in a value is refused when it is set, not when verified.
+  cc.info = nested(limit + 1);
+  CHECK_FALSE((tok = signer.connection_token(cc, st), st.ok()));
+  CHECK(st.kind() == errc::invalid_json);
+  // Claims from elsewhere: 272 levels verify, 273 do not; a header keeps 256.
+  const std::size_t wrapped = limit + instant::limits::json_wrapper_depth;
+  auto claims = [](std::size_t depth) {
+    return R"({"sub":"u","exp":1800000000,"info":)" + nested(depth - 1) + "}";
+  };
+  CHECK((out = verifier().verify(hs256(R"({"alg":"HS256"})", claims(wrapped)), instant::TokenKind::any, st), st.ok()));
+  CHECK_FALSE((out = verifier().verify(hs256(R"({"alg":"HS256"})", claims(wrapped + 1)), instant::TokenKind::any, st), st.ok()));
+  CHECK(st.kind() == errc::token_malformed);
+  const std::string deep_header = R"({"alg":"HS256","x":)" + nested(limit) + "}";
+  CHECK_FALSE((out = verifier().verify(hs256(deep_header, claims(2)), instant::TokenKind::any, st), st.ok()));
+  CHECK(st.kind() == errc::token_malformed);
+  // Envelopes around the deepest data are still one JSON document.
+  Status es;
+  const std::string env = instant::make_envelope("news", instant::Event{.data = nested(limit)}, "Site",
+                                                 instant::EnvelopeEncoding::object, es);
+  CHECK(es.ok());
+  CHECK(instant::detail::validate_json(env, "envelope", instant::detail::JsonDepth::wrapper).ok());
+  CHECK_FALSE(instant::detail::json_valid(env));
+}
+
 TEST_CASE("F7: exp near INT64_MAX plus leeway does not overflow", "[hardening][F7]") {
   instant::VerifiedToken out;
   Status st;
