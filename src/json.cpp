@@ -27,6 +27,19 @@ constexpr unsigned kReadFlags = rapidjson::kParseValidateEncodingFlag |
 static_assert(kMaxJsonDepth == 256 && kMaxWrappedDepth == 272,
               "the reader's messages name the depth limits");
 
+// RapidJSON 1.1.0 refuses a lone high-surrogate escape but decodes a lone
+// low one (\uDC00-\uDFFF) into the bytes ED B0-BF xx, which are not UTF-8.
+// The text itself passed utf8_valid, so only such an escape makes ED A0-BF.
+bool lone_surrogate(const char* s, std::size_t n) noexcept {
+  const char* end = s + n;
+  for (const char* p = s; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, 0xED, static_cast<std::size_t>(end - p)));
+    if (!p) return false;
+    if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // SAX handler that appends RapidJSON's events to a JsonDoc's tape.
@@ -95,7 +108,14 @@ struct JsonTapeBuilder {
   bool Int64(std::int64_t) { return false; }
   bool Uint64(std::uint64_t) { return false; }
   bool Double(double) { return false; }
+  // A decoded string or name is UTF-8 (see lone_surrogate).
+  bool decoded_utf8(const char* s, rapidjson::SizeType n) {
+    if (!lone_surrogate(s, n)) return true;
+    why = "a \\u escape is a lone surrogate";
+    return false;
+  }
   bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (!decoded_utf8(s, n)) return false;
     return scalar(JsonType::string, n != 0 && std::memchr(s, 0, n) != nullptr, s, n);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
@@ -103,6 +123,7 @@ struct JsonTapeBuilder {
       why = "a member name holds U+0000";
       return false;
     }
+    if (!decoded_utf8(s, n)) return false;
     return scalar(JsonType::string, false, s, n);
   }
   bool StartObject() { return start(JsonType::object); }

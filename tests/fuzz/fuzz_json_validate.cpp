@@ -6,6 +6,9 @@
 //   - nesting deeper than kDepthLimit (limits::json_depth),
 //   - a member name repeated in one object (names compared after unescaping),
 //   - U+0000 in a member name,
+//   - a string or name that does not decode to UTF-8 (RapidJSON 1.1.0
+//     decodes a lone low-surrogate escape, \uDC00-\uDFFF, into bytes that
+//     are not UTF-8; its own UTF8<>::Validate is the judge here),
 //   - bytes after the root value (RapidJSON's MemoryStream reads a NUL as the
 //     end of the text, so "1\0garbage" passes there).
 // Any other disagreement is a finding; so is a refusal of another kind than
@@ -24,12 +27,24 @@ constexpr const char* kTarget = "fuzz_json_validate";
 // instant's nesting limit (docs/limits.md): this many containers deep is accepted.
 constexpr int kDepthLimit = static_cast<int>(instant::detail::kMaxJsonDepth);
 
-// Observes the reference parse: depth, repeated names, NUL in names.
+// A decoded string is UTF-8, by RapidJSON's own validator.
+bool decoded_utf8(const char* s, rapidjson::SizeType n) {
+  rapidjson::MemoryStream ms(s, n);
+  rapidjson::StringBuffer sink;
+  while (ms.Tell() < n) {
+    if (!rapidjson::UTF8<>::Validate(ms, sink)) return false;
+  }
+  return true;
+}
+
+// Observes the reference parse: depth, repeated names, NUL in names, strings
+// that do not decode to UTF-8.
 struct Observer : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Observer> {
   int depth = 0;
   int max_depth = 0;
   bool duplicate = false;
   bool nul_in_name = false;
+  bool not_utf8 = false;
   std::vector<std::set<std::string>> names;  // one per open container
 
   bool open() {
@@ -47,8 +62,13 @@ struct Observer : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Observer> {
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() { return open(); }
   bool EndArray(rapidjson::SizeType) { return close(); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (!decoded_utf8(s, n)) not_utf8 = true;
+    return true;
+  }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (std::memchr(s, 0, n)) nul_in_name = true;
+    if (!decoded_utf8(s, n)) not_utf8 = true;
     if (!names.back().insert(std::string(s, n)).second) duplicate = true;
     return true;
   }
@@ -81,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t i = ms.Tell(); i < text.size() && !trailing; ++i) trailing = !json_space(text[i]);
   }
   const bool expected =
-      ref_ok && !trailing && obs.max_depth <= kDepthLimit && !obs.duplicate && !obs.nul_in_name;
+      ref_ok && !trailing && obs.max_depth <= kDepthLimit && !obs.duplicate && !obs.nul_in_name &&
+      !obs.not_utf8;
 
   if (ours.ok() != expected) {
     fuzz::fail(kTarget,
@@ -90,6 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    " with depth " + std::to_string(obs.max_depth) +
                    (obs.duplicate ? ", a repeated name" : "") +
                    (obs.nul_in_name ? ", NUL in a name" : "") +
+                   (obs.not_utf8 ? ", a string not decoding to UTF-8" : "") +
                    (trailing ? ", bytes after the root" : ""));
   }
   return 0;

@@ -344,6 +344,39 @@ TEST_CASE("the deepest values a Signer takes, nested in claims, its Verifier rea
   CHECK_FALSE(instant::detail::json_valid(env));
 }
 
+TEST_CASE("a lone surrogate escape never reaches a token", "[hardening][F10]") {
+  // RapidJSON decodes "\udddd" into bytes that are not UTF-8; an 'extra'
+  // name holding it was written into the claims as those bytes, and the
+  // Verifier refused the token (found by fuzz_capi_json).
+  instant::Signer signer = instant::Signer::hmac(kKey);
+  instant::ConnectionClaims cc;
+  cc.sub = "u";
+  Status st;
+  std::string tok;
+  for (const char* extra : {R"({"so\udddd":1})", R"({"k":"\udc00"})"}) {
+    INFO(extra);
+    cc.extra = extra;
+    CHECK_FALSE((tok = signer.connection_token(cc, st), st.ok()));
+    CHECK(st.kind() == errc::invalid_json);
+  }
+  cc.extra.clear();
+  cc.info = R"("\udfff")";
+  CHECK_FALSE((tok = signer.connection_token(cc, st), st.ok()));
+  CHECK(st.kind() == errc::invalid_json);
+  cc.info = R"({"\ud83d\ude00":"\ud7ff"})";  // a pair is a character
+  tok = signer.connection_token(cc, st);
+  REQUIRE(st.ok());
+  instant::Verifier v;
+  v.add_hmac(kKey);
+  (void)v.verify(tok, instant::TokenKind::connection, st);
+  CHECK(st.ok());
+  // Signed elsewhere: the claims are malformed.
+  CHECK_FALSE((void(verifier().verify(hs256(R"({"alg":"HS256"})", R"({"sub":"\udc00","exp":1800000000})"),
+                                      instant::TokenKind::any, st)),
+               st.ok()));
+  CHECK(st.kind() == errc::token_malformed);
+}
+
 TEST_CASE("F7: exp near INT64_MAX plus leeway does not overflow", "[hardening][F7]") {
   instant::VerifiedToken out;
   Status st;

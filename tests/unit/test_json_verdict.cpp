@@ -1,13 +1,15 @@
 // instant's one JSON verdict (src/detail/json.hpp) against RapidJSON's own
 // reader used plainly (no numbers-as-strings, no tape): equal on a corpus and
 // on deterministic random mutations, apart from the documented additions
-// (depth, repeated names, U+0000 in names, a NUL byte after the value).
+// (depth, repeated names, U+0000 in names, a NUL byte after the value, a
+// string that does not decode to UTF-8).
 #include "catch.hpp"
 #include "detail/json.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
 
 #include <random>
 #include <set>
@@ -29,8 +31,20 @@ int rapidjson_ok(const std::string& s) {
   return pr && ms.Tell() == s.size() ? 1 : 0;
 }
 
+// A decoded string is UTF-8, by RapidJSON's own validator (its reader
+// decodes a lone low-surrogate escape into bytes that are not).
+bool decoded_utf8(const rapidjson::Value& v) {
+  rapidjson::MemoryStream ms(v.GetString(), v.GetStringLength());
+  rapidjson::StringBuffer sink;
+  while (ms.Tell() < v.GetStringLength()) {
+    if (!rapidjson::UTF8<>::Validate(ms, sink)) return false;
+  }
+  return true;
+}
+
 // The documented additions, computed independently on RapidJSON's DOM: a
-// repeated member name or U+0000 in a name anywhere (the corpus stays shallow).
+// repeated member name or U+0000 in a name anywhere, or a string or name that
+// does not decode to UTF-8 (the corpus stays shallow).
 bool names_ok(const std::string& s) {
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(s.data(), s.size());
@@ -39,13 +53,16 @@ bool names_ok(const std::string& s) {
   while (!todo.empty()) {
     const rapidjson::Value* v = todo.back();
     todo.pop_back();
+    if (v->IsString() && !decoded_utf8(*v)) return false;
     if (v->IsArray()) {
       for (const auto& e : v->GetArray()) todo.push_back(&e);
     } else if (v->IsObject()) {
       std::set<std::string> seen;
       for (const auto& m : v->GetObject()) {
         std::string name(m.name.GetString(), m.name.GetStringLength());
-        if (name.find('\0') != std::string::npos || !seen.insert(name).second) return false;
+        if (name.find('\0') != std::string::npos || !seen.insert(name).second || !decoded_utf8(m.name)) {
+          return false;
+        }
         todo.push_back(&m.value);
       }
     }
@@ -98,6 +115,17 @@ TEST_CASE("the verdict's additions to RapidJSON's", "[json]") {
   CHECK(json_valid(R"({"a":1,"b":{"a":2}})"));
   CHECK_FALSE(json_valid(R"({"info\u0000zz":1})"));
   CHECK(json_valid(R"({"info":"a\u0000b"})"));  // in a string value: kept, flagged
+  // A lone surrogate escape: RapidJSON refuses a high one but decodes a low
+  // one into bytes that are not UTF-8, which a writer would then copy into a
+  // token (found by fuzz_capi_json). Refused in strings and names alike.
+  for (const char* lone : {R"("\udc00")", R"("a\uDFFFb")", R"({"so\udddd":1})", R"(["\ude00\ud83d\ude00"])"}) {
+    INFO(lone);
+    CHECK_FALSE(json_valid(lone));
+    CHECK(rapidjson_ok(lone) == 1);
+    CHECK(validate_json(lone, "extra").message().find("lone surrogate") != std::string::npos);
+  }
+  CHECK_FALSE(json_valid(R"("\ud800")"));
+  CHECK(json_valid(R"({"\ud83d\ude00":"\ud7ff\ue000"})"));  // a pair, and the code points around
   auto st = validate_json(R"({"a":1,"a":2})", "claims");
   CHECK(st.kind() == instant::errc::invalid_json);
   CHECK(st.message().find("repeated") != std::string::npos);
