@@ -12,11 +12,11 @@
 // The verdict (validate_json / json_valid / parse_json agree by
 // construction, they are one function): one JSON value in UTF-8 with optional
 // whitespace around it and nothing else (no byte after it, no BOM), strings
-// in valid UTF-8, numbers within double range (RapidJSON's
-// kParseErrorNumberTooBig), nesting at most kMaxJsonDepth deep (a document
-// carrying caller values is read with kMaxWrappedDepth), and in every
-// object distinct member names, none holding U+0000. Never included by
-// public headers.
+// in valid UTF-8 once decoded (no lone surrogate escape), numbers within
+// double range (RapidJSON's kParseErrorNumberTooBig), nesting at most
+// kMaxJsonDepth deep (a document carrying caller values is read with
+// kMaxWrappedDepth), and in every object distinct member names, none
+// holding U+0000. Never included by public headers.
 #ifndef INSTANT_DETAIL_JSON_HPP
 #define INSTANT_DETAIL_JSON_HPP
 
