@@ -14,6 +14,7 @@
 // Any other disagreement is a finding; so is a refusal of another kind than
 // invalid_json / invalid_utf8.
 #include "fuzz_support.hpp"
+#include "json_oracle.hpp"
 
 #include "detail/json.hpp"
 
@@ -26,16 +27,6 @@ namespace {
 constexpr const char* kTarget = "fuzz_json_validate";
 // instant's nesting limit (docs/limits.md): this many containers deep is accepted.
 constexpr int kDepthLimit = static_cast<int>(instant::detail::kMaxJsonDepth);
-
-// A decoded string is UTF-8, by RapidJSON's own validator.
-bool decoded_utf8(const char* s, rapidjson::SizeType n) {
-  rapidjson::MemoryStream ms(s, n);
-  rapidjson::StringBuffer sink;
-  while (ms.Tell() < n) {
-    if (!rapidjson::UTF8<>::Validate(ms, sink)) return false;
-  }
-  return true;
-}
 
 // Observes the reference parse: depth, repeated names, NUL in names, strings
 // that do not decode to UTF-8.
@@ -63,12 +54,12 @@ struct Observer : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Observer> {
   bool StartArray() { return open(); }
   bool EndArray(rapidjson::SizeType) { return close(); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (!decoded_utf8(s, n)) not_utf8 = true;
+    if (!rj_decoded_utf8(s, n)) not_utf8 = true;
     return true;
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (std::memchr(s, 0, n)) nul_in_name = true;
-    if (!decoded_utf8(s, n)) not_utf8 = true;
+    if (!rj_decoded_utf8(s, n)) not_utf8 = true;
     if (!names.back().insert(std::string(s, n)).second) duplicate = true;
     return true;
   }

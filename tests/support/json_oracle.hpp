@@ -4,7 +4,10 @@
 #define INSTANT_TEST_JSON_ORACLE_HPP
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/stringbuffer.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +27,17 @@ inline const rapidjson::Value* rj_member(const rapidjson::Value& obj, const char
 inline std::string rj_string(const rapidjson::Value& obj, const char* name) {
   const rapidjson::Value* v = rj_member(obj, name);
   return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
+}
+
+// A decoded string is UTF-8, by RapidJSON's own validator (its reader
+// decodes a lone low-surrogate escape into bytes that are not).
+inline bool rj_decoded_utf8(const char* s, std::size_t n) {
+  rapidjson::MemoryStream ms(s, n);
+  rapidjson::StringBuffer sink;
+  while (ms.Tell() < n) {
+    if (!rapidjson::UTF8<>::Validate(ms, sink)) return false;
+  }
+  return true;
 }
 
 // An unsigned member or 0.
