@@ -29,7 +29,8 @@ static_assert(kMaxJsonDepth == 256 && kMaxWrappedDepth == 272,
 
 // RapidJSON 1.1.0 refuses a lone high-surrogate escape but decodes a lone
 // low one (\uDC00-\uDFFF) into the bytes ED B0-BF xx, which are not UTF-8.
-// The text itself passed utf8_valid, so only such an escape makes ED A0-BF.
+// The text itself passed utf8_valid, so only such an escape makes ED A0-BF
+// (and only a text holding "\u" needs the look: JsonTapeBuilder::escapes).
 bool lone_surrogate(const char* s, std::size_t n) noexcept {
   const char* end = s + n;
   for (const char* p = s; p < end; ++p) {
@@ -49,6 +50,7 @@ struct JsonTapeBuilder {
   std::vector<std::uint32_t>& open;       // indices of the containers not yet closed
   std::vector<std::string_view>& names;   // scratch for the duplicate-name check
   std::size_t max_depth;                  // kMaxJsonDepth or kMaxWrappedDepth
+  bool escapes;                           // the text holds "\u": a string may decode to a surrogate
   const char* why = nullptr;              // our reason when a handler returns false
 
   bool push(JsonType t, bool flag, std::uint32_t a, std::uint32_t b) {
@@ -110,7 +112,7 @@ struct JsonTapeBuilder {
   bool Double(double) { return false; }
   // A decoded string or name is UTF-8 (see lone_surrogate).
   bool decoded_utf8(const char* s, rapidjson::SizeType n) {
-    if (!lone_surrogate(s, n)) return true;
+    if (!escapes || !lone_surrogate(s, n)) return true;
     why = "a \\u escape is a lone surrogate";
     return false;
   }
@@ -146,7 +148,8 @@ Status parse_json(std::string_view text, JsonDoc& doc, const char* what, JsonDep
   thread_local std::vector<std::uint32_t> open;
   thread_local std::vector<std::string_view> names;
   open.clear();
-  JsonTapeBuilder h{doc, open, names, depth == JsonDepth::wrapper ? kMaxWrappedDepth : kMaxJsonDepth};
+  JsonTapeBuilder h{doc, open, names, depth == JsonDepth::wrapper ? kMaxWrappedDepth : kMaxJsonDepth,
+                    text.find("\\u") != std::string_view::npos};
   rapidjson::MemoryStream ms(text.data(), text.size());
   const rapidjson::ParseResult r = reader.Parse<kReadFlags>(ms, h);
   names.clear();
