@@ -45,10 +45,11 @@ async function closePage(p) {
 const crossOriginPage = (hostUrl, wsUrl) => `<!doctype html><meta charset="utf-8"><title>frontend</title>
 <script src="${hostUrl}/instant/js/instant.js"></script>
 <script>
-  window.result = { messages: [], errors: [] };
+  window.result = { messages: [], errors: [], subscribed: [] };
   window.run = async (user, password) => {
     $instant.init(${JSON.stringify(hostUrl)}, ${JSON.stringify(wsUrl)});
     $instant.onMessage((m) => window.result.messages.push(m));
+    $instant.on('subscribed', (s) => window.result.subscribed.push(s.channel));
     try {
       await $instant.login(user, password);
       await $instant.connect();
@@ -275,6 +276,8 @@ describe('instant in a real browser', () => {
     const ok = await page(allowedSite.origin + '/');
     const r = await ok.evaluate((p) => window.run('alice', p), pw.alice);
     assert.deepEqual(r, { ok: true, channels: ['public', '$users', '$group1', '$staff'] });
+    // connect() resolves once connected; a publication before the subscription is live would be missed.
+    await until('$users subscribed', () => ok.evaluate(() => window.result.subscribed.includes('$users')));
     publish(A, '$users', 'cross origin');
     await until('the cross-origin message', () => ok.evaluate(() => window.result.messages.some((m) => m.message === 'cross origin')));
     // The session cookie went along: get_token (cookie only) works from that origin.
